@@ -1,0 +1,22 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * Runs one SQL statement (`?` placeholders) on the entity manager's connection, inside its transaction if any.
+ * Array parameters are sent as PostgreSQL array literals (cast them: `?::uuid[]`), since knex would otherwise
+ * expand them into lists.
+ */
+export type Sql = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
+
+export function sqlOf(em: EntityManager): Sql {
+  return <T>(text: string, params: unknown[] = []) =>
+    em.getConnection().execute(text, params.map(bindable), 'all', em.getTransactionContext()) as Promise<T[]>;
+}
+
+function bindable(value: unknown): unknown {
+  return Array.isArray(value) ? toPgArray(value) : value;
+}
+
+export function toPgArray(values: readonly unknown[]): string {
+  const items = values.map((v) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/["\\]/g, (c) => '\\' + c)}"`));
+  return `{${items.join(',')}}`;
+}

@@ -1,0 +1,54 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../config';
+import type { Logger } from '../common/log';
+import { EmbeddedPostgres } from './embedded';
+import { initOrm, pendingMigrations } from './orm';
+import { seedDemoIfEmpty } from './seed';
+
+export interface Database {
+  orm: MikroORM;
+  url: string;
+  embedded: boolean;
+  /** Database reachable and every migration applied. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Embedded PostgreSQL unless DATABASE_URL is set; then migrations, then the demo seed when the tree is empty. */
+export async function openDatabase(config: Config, logger: Logger, today: () => string): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = new EmbeddedPostgres({ baseDir: config.dataDir, port: config.embeddedPgPort, database: 'daihoi', logger });
+    url = await embedded.start();
+  }
+  let orm: MikroORM | undefined;
+  try {
+    orm = await initOrm(url, { poolMax: config.dbPoolMax, logger });
+    const applied = await orm.getMigrator().up();
+    if (applied.length) logger.info('applied migrations', { migrations: applied.map((m) => m.name) });
+    if (config.seedDemo) await seedDemoIfEmpty(orm, today(), logger);
+  } catch (err) {
+    await orm?.close(true).catch(() => undefined);
+    await embedded?.stop();
+    throw err;
+  }
+  const db = orm;
+  return {
+    orm: db,
+    url: url.replace(/:[^:@/]*@/, ':***@'),
+    embedded: !!embedded,
+    async ready() {
+      try {
+        await db.em.getConnection().execute('select 1');
+        return (await pendingMigrations(db)) === 0;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await db.close(true);
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { badInput } from '../common/errors';
+import { fromGlobalId, type DecodedId } from '../common/global-id';
+import { Node } from '../common/node';
+import { OrganizationType } from '../organization/organization.types';
+import type { Context } from '../server/context';
+
+async function load(ctx: Context, { type, id }: DecodedId): Promise<Node | null> {
+  switch (type) {
+    case 'Organization': {
+      const row = await ctx.loaders.organizations.byId.load(id);
+      return row && OrganizationType.from(row, ctx.today);
+    }
+    default:
+      return null;
+  }
+}
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: 'Any object by its global id; null when it does not exist.' })
+  node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node | null> {
+    return load(ctx, fromGlobalId(id));
+  }
+
+  @Query(() => [Node], { nullable: 'items', description: 'Objects by global ids, in the same order; null for each that does not exist.' })
+  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<(Node | null)[]> {
+    if (ids.length > 100) throw badInput('"ids" may hold at most 100 ids', { argument: 'ids' });
+    const decoded = ids.map((id, i) => fromGlobalId(id, `ids[${i}]`));
+    return Promise.all(decoded.map((d) => load(ctx, d)));
+  }
+}

@@ -1,0 +1,82 @@
+import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { OrganizationLevel } from './organization.levels';
+
+/** A party organisation. Where it sits in the tree over time lives in `OrganizationPlacement`. */
+@Entity({ tableName: 'organization' })
+export class Organization {
+  [OptionalProps]?: 'aboveBasePowers' | 'memberCount' | 'version' | 'createdAt' | 'updatedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Unique()
+  @Property({ type: 'text' })
+  code!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'text', nullable: true })
+  shortName?: string | null;
+
+  @Enum({ items: () => OrganizationLevel, type: 'text' })
+  level!: OrganizationLevel;
+
+  @Property({ type: 'boolean' })
+  aboveBasePowers: boolean = false;
+
+  @Property({ type: 'integer' })
+  memberCount: number = 0;
+
+  @Property({ type: 'date' })
+  establishedOn!: string;
+
+  @Property({ type: 'date', nullable: true })
+  endedOn?: string | null;
+
+  /** Folded name, short name and code, for diacritic-insensitive search. */
+  @Property({ type: 'text' })
+  searchText!: string;
+
+  /** Folded name, for a stable order independent of the database collation. */
+  @Property({ type: 'text' })
+  sortKey!: string;
+
+  @Property({ type: 'integer', version: true })
+  version: number = 1;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}
+
+/**
+ * One interval of an organisation's position in the tree: its parent and full path (root first, itself last) from
+ * `validFrom` (inclusive) to `validTo` (exclusive; null = open). History is never rewritten: a move closes the open
+ * rows of the moved subtree and opens new ones.
+ */
+@Entity({ tableName: 'organization_placement' })
+export class OrganizationPlacement {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  organizationId!: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  parentId?: string | null;
+
+  @Property({ type: 'uuid[]', columnType: 'uuid[]' })
+  path!: string[];
+
+  @Property({ type: 'smallint' })
+  depth!: number;
+
+  @Property({ type: 'date' })
+  validFrom!: string;
+
+  @Property({ type: 'date', nullable: true })
+  validTo?: string | null;
+}

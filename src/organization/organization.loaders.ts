@@ -1,0 +1,110 @@
+import DataLoader from 'dataloader';
+import type { Sql } from '../common/sql';
+import type { OrganizationLevel } from './organization.levels';
+import {
+  childrenPages,
+  descendantsPages,
+  organizationsByCodes,
+  organizationsByIds,
+  placementsAt,
+  type OrganizationRow,
+  type PageQuery,
+  type PlacementRow,
+  type TreePage,
+} from './organization.repository';
+import type { SortKey } from '../common/connection';
+
+export interface PlacementKey {
+  id: string;
+  date: string;
+}
+
+export interface PageKey {
+  id: string;
+  date: string;
+  first: number;
+  after: SortKey | null;
+  level: OrganizationLevel | null;
+}
+
+const pageGroup = (k: PageKey) => JSON.stringify([k.date, k.first, k.after, k.level]);
+const pageCacheKey = (k: PageKey) => `${k.id}|${pageGroup(k)}`;
+
+/** Batches many page requests that share date, size, cursor and filter into one statement per group. */
+function pageLoader(sql: Sql, fetch: (sql: Sql, ids: readonly string[], q: PageQuery) => Promise<Map<string, TreePage>>, prime: (rows: TreePage['rows'], date: string) => void) {
+  return new DataLoader<PageKey, TreePage, string>(
+    async (keys) => {
+      const groups = new Map<string, PageKey[]>();
+      for (const k of keys) {
+        const g = pageGroup(k);
+        groups.set(g, [...(groups.get(g) ?? []), k]);
+      }
+      const results = new Map<string, TreePage>();
+      await Promise.all(
+        [...groups.values()].map(async (group) => {
+          const { date, first, after, level } = group[0];
+          const pages = await fetch(sql, [...new Set(group.map((k) => k.id))], { date, first, after, level });
+          for (const k of group) {
+            const page = pages.get(k.id) ?? { rows: [], total: 0 };
+            prime(page.rows, date);
+            results.set(pageCacheKey(k), page);
+          }
+        }),
+      );
+      return keys.map((k) => results.get(pageCacheKey(k))!);
+    },
+    { cacheKeyFn: pageCacheKey },
+  );
+}
+
+/** One set per request: organisations by id and code, placements on a date, and pages of children and descendants. */
+export function createOrganizationLoaders(sql: Sql) {
+  const byId = new DataLoader<string, OrganizationRow | null>(async (ids) => {
+    const rows = await organizationsByIds(sql, ids);
+    const map = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => map.get(id) ?? null);
+  });
+
+  const byCode = new DataLoader<string, OrganizationRow | null>(async (codes) => {
+    const rows = await organizationsByCodes(sql, codes);
+    const map = new Map(rows.map((r) => [r.code, r]));
+    for (const r of rows) byId.prime(r.id, r);
+    return codes.map((c) => map.get(c) ?? null);
+  });
+
+  const placementKey = (k: PlacementKey) => `${k.id}|${k.date}`;
+  const placementAt = new DataLoader<PlacementKey, PlacementRow | null, string>(
+    async (keys) => {
+      const rows = await placementsAt(sql, keys);
+      const out: (PlacementRow | null)[] = keys.map(() => null);
+      for (const { keyIndex, ...row } of rows) out[Number(keyIndex)] = row;
+      return out;
+    },
+    { cacheKeyFn: placementKey },
+  );
+
+  const prime = (rows: TreePage['rows'], date: string) => {
+    for (const r of rows) {
+      byId.prime(r.id, r);
+      placementAt.prime({ id: r.id, date }, r.placement);
+    }
+  };
+
+  return {
+    byId,
+    byCode,
+    placementAt,
+    children: pageLoader(sql, childrenPages, prime),
+    descendants: pageLoader(sql, descendantsPages, prime),
+    /** After a write: everything cached may be stale. */
+    clearAll() {
+      byId.clearAll();
+      byCode.clearAll();
+      placementAt.clearAll();
+      this.children.clearAll();
+      this.descendants.clearAll();
+    },
+  };
+}
+
+export type OrganizationLoaders = ReturnType<typeof createOrganizationLoaders>;

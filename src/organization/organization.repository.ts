@@ -1,0 +1,198 @@
+import type { Sql } from '../common/sql';
+import type { SortKey } from '../common/connection';
+import type { OrganizationLevel } from './organization.levels';
+
+/** SQL reads of the tree. Every function answers many keys in one statement. */
+
+export interface OrganizationRow {
+  id: string;
+  code: string;
+  name: string;
+  shortName: string | null;
+  level: OrganizationLevel;
+  aboveBasePowers: boolean;
+  memberCount: number;
+  establishedOn: string;
+  endedOn: string | null;
+  version: number;
+  sortKey: string;
+}
+
+export interface PlacementRow {
+  organizationId: string;
+  parentId: string | null;
+  path: string[];
+  depth: number;
+  validFrom: string;
+  validTo: string | null;
+}
+
+export const ORG_COLUMNS = `o.id, o.code, o.name, o.short_name as "shortName", o.level, o.above_base_powers as "aboveBasePowers",
+  o.member_count as "memberCount", o.established_on as "establishedOn", o.ended_on as "endedOn", o.version, o.sort_key as "sortKey"`;
+
+const PLACEMENT_COLUMNS = `p.organization_id as "organizationId", p.parent_id as "parentId", p.path, p.depth,
+  p.valid_from as "validFrom", p.valid_to as "validTo"`;
+
+/** `p` is valid on date `d` (half-open interval). */
+export const validOn = (p: string, d: string) => `${p}.valid_from <= ${d} and (${p}.valid_to is null or ${p}.valid_to > ${d})`;
+
+export async function organizationsByIds(sql: Sql, ids: readonly string[]): Promise<OrganizationRow[]> {
+  return sql<OrganizationRow>(`select ${ORG_COLUMNS} from organization o where o.id = any(?::uuid[])`, [ids]);
+}
+
+export async function organizationsByCodes(sql: Sql, codes: readonly string[]): Promise<OrganizationRow[]> {
+  return sql<OrganizationRow>(`select ${ORG_COLUMNS} from organization o where o.code = any(?::text[])`, [codes]);
+}
+
+/** The placement of each (organisation, date) pair, if the organisation existed in the tree on that date. */
+export async function placementsAt(sql: Sql, keys: readonly { id: string; date: string }[]): Promise<(PlacementRow & { keyIndex: number })[]> {
+  return sql(
+    `select k.i - 1 as "keyIndex", ${PLACEMENT_COLUMNS}
+       from unnest(?::uuid[], ?::date[]) with ordinality as k(id, d, i)
+       join organization_placement p on p.organization_id = k.id and ${validOn('p', 'k.d')}`,
+    [keys.map((k) => k.id), keys.map((k) => k.date)],
+  );
+}
+
+export type TreeRow = OrganizationRow & { placement: PlacementRow };
+export interface TreePage {
+  rows: TreeRow[];
+  total: number;
+}
+
+export interface PageQuery {
+  date: string;
+  first: number;
+  after: SortKey | null;
+  level: OrganizationLevel | null;
+}
+
+function toTreeRows(rows: Record<string, unknown>[]): Map<string, TreePage> {
+  const pages = new Map<string, TreePage>();
+  for (const r of rows) {
+    const key = r.key as string;
+    let page = pages.get(key);
+    if (!page) pages.set(key, (page = { rows: [], total: r.total as number }));
+    if (r.id == null) continue;
+    page.rows.push({
+      id: r.id as string,
+      code: r.code as string,
+      name: r.name as string,
+      shortName: r.shortName as string | null,
+      level: r.level as OrganizationLevel,
+      aboveBasePowers: r.aboveBasePowers as boolean,
+      memberCount: r.memberCount as number,
+      establishedOn: r.establishedOn as string,
+      endedOn: r.endedOn as string | null,
+      version: r.version as number,
+      sortKey: r.sortKey as string,
+      placement: {
+        organizationId: r.id as string,
+        parentId: r.parentId as string | null,
+        path: r.path as string[],
+        depth: r.depth as number,
+        validFrom: r.validFrom as string,
+        validTo: r.validTo as string | null,
+      },
+    });
+  }
+  return pages;
+}
+
+/** Pages of the direct children of many parents on one date, ordered by folded name; total per parent. */
+export async function childrenPages(sql: Sql, parentIds: readonly string[], q: PageQuery): Promise<Map<string, TreePage>> {
+  const params: unknown[] = [parentIds, q.date, q.date, q.level, q.level, q.date, q.date];
+  let cursor = '';
+  if (q.after) {
+    cursor = 'and (o.sort_key, o.id) > (?::text collate "C", ?::uuid)';
+    params.push(q.after[0], q.after[1]);
+  }
+  params.push(q.level, q.level, q.first + 1);
+  const rows = await sql(
+    `select k.id as key, cnt.total, c.*
+       from unnest(?::uuid[]) as k(id)
+       cross join lateral (
+         select count(*)::int as total from organization_placement p join organization o on o.id = p.organization_id
+          where p.parent_id = k.id and ${validOn('p', '?::date')} and (?::text is null or o.level = ?)
+       ) cnt
+       left join lateral (
+         select ${ORG_COLUMNS}, ${PLACEMENT_COLUMNS}
+           from organization_placement p join organization o on o.id = p.organization_id
+          where p.parent_id = k.id and ${validOn('p', '?::date')} ${cursor} and (?::text is null or o.level = ?)
+          order by o.sort_key, o.id
+          limit ?
+       ) c on true`,
+    params,
+  );
+  return toTreeRows(rows);
+}
+
+/** Pages of the descendants (itself excluded) of many nodes on one date, by depth then folded name; total per node. */
+export async function descendantsPages(sql: Sql, ids: readonly string[], q: PageQuery): Promise<Map<string, TreePage>> {
+  const params: unknown[] = [ids, q.date, q.date, q.level, q.level, q.date, q.date];
+  let cursor = '';
+  if (q.after) {
+    cursor = 'and (p.depth, o.sort_key, o.id) > (?::int, ?::text collate "C", ?::uuid)';
+    params.push(q.after[0], q.after[1], q.after[2]);
+  }
+  params.push(q.level, q.level, q.first + 1);
+  const rows = await sql(
+    `select k.id as key, cnt.total, c.*
+       from unnest(?::uuid[]) as k(id)
+       cross join lateral (
+         select count(*)::int as total from organization_placement p join organization o on o.id = p.organization_id
+          where p.path @> array[k.id] and p.organization_id <> k.id and ${validOn('p', '?::date')}
+            and (?::text is null or o.level = ?)
+       ) cnt
+       left join lateral (
+         select ${ORG_COLUMNS}, ${PLACEMENT_COLUMNS}
+           from organization_placement p join organization o on o.id = p.organization_id
+          where p.path @> array[k.id] and p.organization_id <> k.id and ${validOn('p', '?::date')} ${cursor}
+            and (?::text is null or o.level = ?)
+          order by p.depth, o.sort_key, o.id
+          limit ?
+       ) c on true`,
+    params,
+  );
+  return toTreeRows(rows);
+}
+
+export interface OrganizationSearch extends PageQuery {
+  /** Folded, LIKE-escaped words; every one must occur. */
+  search: string[];
+  under: string | null;
+}
+
+/** Organisations in the tree on a date, filtered, ordered by folded name. */
+export async function searchOrganizations(sql: Sql, q: OrganizationSearch): Promise<TreePage> {
+  const where: string[] = [validOn('p', '?::date')];
+  const params: unknown[] = [q.date, q.date];
+  for (const word of q.search) {
+    where.push(`o.search_text like ?`);
+    params.push(`%${word}%`);
+  }
+  if (q.level) {
+    where.push('o.level = ?');
+    params.push(q.level);
+  }
+  if (q.under) {
+    where.push('p.path @> array[?::uuid] and p.organization_id <> ?::uuid');
+    params.push(q.under, q.under);
+  }
+  const filter = where.join(' and ');
+  const pageWhere = q.after ? `${filter} and (o.sort_key, o.id) > (?::text collate "C", ?::uuid)` : filter;
+  const pageParams = q.after ? [...params, q.after[0], q.after[1]] : params;
+  const rows = await sql(
+    `select 'all' as key, (select count(*)::int from organization_placement p join organization o on o.id = p.organization_id where ${filter}) as total, c.*
+       from (select 1) as one
+       left join lateral (
+         select ${ORG_COLUMNS}, ${PLACEMENT_COLUMNS}
+           from organization_placement p join organization o on o.id = p.organization_id
+          where ${pageWhere}
+          order by o.sort_key, o.id
+          limit ?
+       ) c on true`,
+    [...params, ...pageParams, q.first + 1],
+  );
+  return toTreeRows(rows).get('all') ?? { rows: [], total: 0 };
+}

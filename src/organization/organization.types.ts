@@ -1,0 +1,67 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { ConnectionType } from '../common/connection';
+import { DateScalar } from '../common/dates';
+import { toGlobalId } from '../common/global-id';
+import { Node } from '../common/node';
+import { OrganizationLevel } from './organization.levels';
+import type { OrganizationRow } from './organization.repository';
+
+/** An organisation as read on a date: nested fields without their own `asOf` inherit `asOf`. */
+@ObjectType('Organization', { implements: Node, description: 'A party organisation (tổ chức đảng) in the tree.' })
+export class OrganizationType implements Node {
+  /** Internal uuid; exposed only inside the global id. */
+  uuid!: string;
+  /** The date this object was read at. */
+  asOf!: string;
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('Organization', this.uuid);
+  }
+
+  @Field({ description: 'Unique human-readable code, e.g. "BTC" for Đảng ủy Bộ Tài chính.' })
+  code!: string;
+
+  @Field({ description: 'Full Vietnamese name.' })
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  shortName!: string | null;
+
+  @Field(() => OrganizationLevel)
+  level!: OrganizationLevel;
+
+  @Field({ description: 'A base committee given the powers of an above-base committee (được giao quyền cấp trên cơ sở).' })
+  aboveBasePowers!: boolean;
+
+  @Field(() => Int, { description: 'Its own members (members belong to cells); not dated.' })
+  memberCount!: number;
+
+  @Field(() => DateScalar, { description: 'First day in the tree.' })
+  establishedOn!: string;
+
+  @Field(() => DateScalar, { nullable: true, description: 'The day it is gone (it no longer exists on that day).' })
+  endedOn!: string | null;
+
+  @Field(() => Int, { description: 'Optimistic-locking version: send it back with updates.' })
+  version!: number;
+
+  static from(row: OrganizationRow, asOf: string): OrganizationType {
+    const o = new OrganizationType();
+    o.uuid = row.id;
+    o.asOf = asOf;
+    o.code = row.code;
+    o.name = row.name;
+    o.shortName = row.shortName;
+    o.level = row.level;
+    o.aboveBasePowers = row.aboveBasePowers;
+    o.memberCount = row.memberCount;
+    o.establishedOn = row.establishedOn;
+    o.endedOn = row.endedOn;
+    o.version = row.version;
+    return o;
+  }
+}
+
+@ObjectType()
+export class OrganizationConnection extends ConnectionType(OrganizationType, 'Organization') {}

@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { DateScalar } from './common/dates';
+import { NodeResolver } from './node/node.resolver';
+import { OrganizationFieldsResolver } from './organization/organization.fields.resolver';
+import { OrganizationResolver } from './organization/organization.resolver';
+
+export const resolvers = [NodeResolver, OrganizationResolver, OrganizationFieldsResolver] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The executable schema from every feature's resolvers (built once per process). */
+export function buildAppSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers,
+    validate: false,
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    orphanedTypes: [],
+  }).then((schema) => {
+    void DateScalar;
+    return schema;
+  });
+  return built;
+}
+
+/** The SDL committed as schema/schema.graphql. */
+export async function printAppSchema(): Promise<string> {
+  return printSchema(lexicographicSortSchema(await buildAppSchema())) + '\n';
+}
