@@ -16,7 +16,7 @@ import { OrganizationConnection, OrganizationType } from './organization.types';
 
 @ArgsType()
 class OrganizationsArgs extends PageArgs {
-  @Field(() => String, { nullable: true, description: 'Words to find in the name, short name or code; diacritics and case are ignored.' })
+  @Field(() => String, { nullable: true, description: 'Text to find in the name, short name or code; Vietnamese diacritics and case are ignored ("bo tai chinh" finds "Bộ Tài chính").' })
   search?: string | null;
 
   @Field(() => OrganizationLevel, { nullable: true })
@@ -48,7 +48,8 @@ export class OrganizationResolver {
     const { first, after } = parsePage(args, ['string', 'string']);
     const date = args.asOf ?? ctx.today;
     const under = args.under ? fromGlobalIdOf('Organization', args.under, 'under') : null;
-    const words = foldVietnamese((args.search ?? '').slice(0, 200)).split(' ').filter(Boolean).slice(0, 10).map(escapeLike);
+    const phrase = foldVietnamese((args.search ?? '').slice(0, 200));
+    const words = phrase ? [escapeLike(phrase)] : [];
     const page = await searchOrganizations(sqlOf(ctx.em), { date, first, after, level: args.level ?? null, under, search: words });
     return toConnection(toPage(page.rows, first, after, page.total, (r) => [r.sortKey, r.id], (r) => OrganizationType.from(r, date)));
   }

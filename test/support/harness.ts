@@ -1,0 +1,116 @@
+import 'reflect-metadata';
+import crypto from 'node:crypto';
+import type { Server } from 'node:http';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
+import { silentLogger } from '../../src/common/log';
+import { initOrm } from '../../src/database/orm';
+import { createApp } from '../../src/server/app';
+import { buildTree, type TreeSpec } from '../../seeds/tree-builder';
+import { adminQuery, TEMPLATE_DB, TEST_DB_PREFIX, withDatabase } from './databases';
+
+export interface GqlResult<T = any> {
+  status: number;
+  body: { data?: T; errors?: { message: string; path?: string[]; extensions?: { code?: string } & Record<string, unknown> }[] };
+  /** SQL statements the server sent to PostgreSQL for this request, counted at the driver. */
+  statements: number;
+}
+
+export interface TestApp {
+  url: string;
+  orm: MikroORM;
+  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
+  /** Builds a subtree through the same service the API uses; returns code → uuid. */
+  tree(spec: TreeSpec, parentId?: string | null, establishedOn?: string): Promise<Map<string, string>>;
+  /** Reads through a brand-new connection: what is committed, never the request's cache. */
+  readBack<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** An API on its own fresh database (cloned from the migrated template), served over real HTTP on a free port. */
+export async function startTestApp(opts: { today?: string } = {}): Promise<TestApp> {
+  const adminUrl = process.env.DAIHOI_TEST_ADMIN_URL;
+  if (!adminUrl) throw new Error('DAIHOI_TEST_ADMIN_URL is not set: run the tests through jest (globalSetup).');
+  const database = `${TEST_DB_PREFIX}${crypto.randomBytes(6).toString('hex')}`;
+  await ensureTemplate(adminUrl);
+  await adminQuery(adminUrl, `create database ${database} template ${TEMPLATE_DB}`);
+  const dbUrl = withDatabase(adminUrl, database);
+  const orm = await initOrm(dbUrl, { poolMax: 10, logger: silentLogger });
+  const today = opts.today ?? '2026-11-27';
+  const { app, apollo } = await createApp({
+    orm,
+    config: { introspection: true, sqlStatementHeader: true },
+    logger: silentLogger,
+    today: () => today,
+    ready: async () => true,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  return {
+    url,
+    orm,
+    async gql(query, variables) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, body: (await res.json()) as GqlResult['body'], statements: Number(res.headers.get('x-sql-statements') ?? NaN) };
+    },
+    async tree(spec, parentId = null, establishedOn = '2020-01-01') {
+      const em = orm.em.fork() as EntityManager;
+      return em.transactional((tem) => buildTree(tem as EntityManager, spec, { parentId, establishedOn }));
+    },
+    async readBack(text, params = []) {
+      const client = new Client({ connectionString: dbUrl });
+      await client.connect();
+      try {
+        return (await client.query(text, params)).rows;
+      } finally {
+        await client.end();
+      }
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await apollo.stop();
+      await orm.close(true);
+      await adminQuery(adminUrl, `drop database if exists ${database} with (force)`);
+    },
+  };
+}
+
+/** Creates and migrates the template once per run; an advisory lock makes parallel test files wait for the first. */
+async function ensureTemplate(adminUrl: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(727002)');
+    const found = await client.query('select 1 from pg_database where datname = $1', [TEMPLATE_DB]);
+    if (found.rowCount === 0) {
+      const building = `${TEMPLATE_DB}_building`;
+      await client.query(`drop database if exists ${building} with (force)`);
+      await client.query(`create database ${building}`);
+      const orm = await initOrm(withDatabase(adminUrl, building), { poolMax: 2, logger: silentLogger });
+      await orm.getMigrator().up();
+      await orm.close(true);
+      await client.query(`alter database ${building} rename to ${TEMPLATE_DB}`);
+    }
+  } finally {
+    await client.query('select pg_advisory_unlock(727002)').catch(() => undefined);
+    await client.end();
+  }
+}
+
+export const globalId = (type: string, uuid: string) => Buffer.from(`${type}:${uuid}`).toString('base64url');
+
+/** Everything the tree tables hold, for "the database is unchanged" assertions. */
+export async function snapshot(app: TestApp) {
+  const orgs = await app.readBack('select * from organization order by id');
+  const placements = await app.readBack('select * from organization_placement order by id');
+  return { orgs, placements };
+}
