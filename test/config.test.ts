@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig } from '../src/config';
+import { calendarDateIn, todayFn } from '../src/common/dates';
+import { foldVietnamese } from '../src/common/text';
+
+describe('configuration', () => {
+  it('has defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 4000, databaseUrl: undefined, logLevel: 'info', timeZone: 'Asia/Ho_Chi_Minh', today: undefined });
+    expect(c.dataDir).toMatch(/\.data$/);
+  });
+
+  it('reports every bad value at once, clearly', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', TODAY: '2025-02-30' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PORT/);
+    expect(problems).toMatch(/LOG_LEVEL/);
+    expect(problems).toMatch(/DATABASE_URL/);
+    expect(problems).toMatch(/TODAY/);
+  });
+});
+
+describe('today', () => {
+  it('is the calendar date in Asia/Ho_Chi_Minh: from 17:00 UTC it is already tomorrow there', () => {
+    expect(calendarDateIn('Asia/Ho_Chi_Minh', new Date('2025-06-30T16:59:59Z'))).toBe('2025-06-30');
+    expect(calendarDateIn('Asia/Ho_Chi_Minh', new Date('2025-06-30T17:00:00Z'))).toBe('2025-07-01');
+  });
+
+  it('can be fixed by configuration', () => {
+    expect(todayFn('2025-04-15', 'Asia/Ho_Chi_Minh')()).toBe('2025-04-15');
+  });
+});
+
+describe('Vietnamese folding', () => {
+  it('drops diacritics and case, folds đ to d', () => {
+    expect(foldVietnamese('Đảng ủy Bộ Tài chính')).toBe('dang uy bo tai chinh');
+    expect(foldVietnamese('  BỘ   TÀI CHÍNH ')).toBe('bo tai chinh');
+    expect(foldVietnamese('Đảng bộ Khối các cơ quan Trung ương')).toBe('dang bo khoi cac co quan trung uong');
+  });
+});
