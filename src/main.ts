@@ -35,9 +35,12 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closed;
+    logger.debug('http server closed');
     await apollo.stop();
+    logger.debug('graphql stopped');
     await db.close();
     logger.info('stopped');
     process.exit(0);

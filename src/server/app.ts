@@ -43,6 +43,7 @@ export async function createApp(deps: AppDeps) {
     schema,
     introspection: deps.config.introspection,
     includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false, // main.ts owns SIGINT/SIGTERM and closes HTTP, GraphQL, pool and database in order
     formatError: createErrorFormatter(deps.logger),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
