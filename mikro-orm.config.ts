@@ -2,10 +2,11 @@ import { defineConfig } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { SeedManager } from '@mikro-orm/seeder';
 import { migrationsList } from './migrations';
+import { Congress, CongressEvent, Term, TermCalendarEntry } from './src/congress/congress.entity';
 import { Organization, OrganizationPlacement } from './src/organization/organization.entity';
 
 /** Every entity, listed here (MikroORM's guide); the runtime adds the connection URL and pool size. */
-export const entities = [Organization, OrganizationPlacement];
+export const entities = [Organization, OrganizationPlacement, Term, TermCalendarEntry, Congress, CongressEvent];
 
 export default defineConfig({
   entities,

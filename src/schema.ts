@@ -3,11 +3,22 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { DateScalar } from './common/dates';
+import { CongressFieldsResolver, ScheduleConflictResolver } from './congress/congress.fields.resolver';
+import { CongressResolver } from './congress/congress.resolver';
+import { OrganizationCongressResolver } from './congress/organization-congress.resolver';
 import { NodeResolver } from './node/node.resolver';
 import { OrganizationFieldsResolver } from './organization/organization.fields.resolver';
 import { OrganizationResolver } from './organization/organization.resolver';
 
-export const resolvers = [NodeResolver, OrganizationResolver, OrganizationFieldsResolver] as const;
+export const resolvers = [
+  NodeResolver,
+  OrganizationResolver,
+  OrganizationFieldsResolver,
+  OrganizationCongressResolver,
+  CongressResolver,
+  CongressFieldsResolver,
+  ScheduleConflictResolver,
+] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

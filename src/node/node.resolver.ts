@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { badInput } from '../common/errors';
 import { fromGlobalId, type DecodedId } from '../common/global-id';
 import { Node } from '../common/node';
+import { CongressType } from '../congress/congress.types';
 import { OrganizationType } from '../organization/organization.types';
 import type { Context } from '../server/context';
 
@@ -10,6 +11,10 @@ async function load(ctx: Context, { type, id }: DecodedId): Promise<Node | null>
     case 'Organization': {
       const row = await ctx.loaders.organizations.byId.load(id);
       return row && OrganizationType.from(row, ctx.today);
+    }
+    case 'Congress': {
+      const row = await ctx.loaders.congresses.byId.load(id);
+      return row && CongressType.from(row, ctx.today);
     }
     default:
       return null;

@@ -1,16 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/log';
 import { sqlOf } from '../common/sql';
+import { createCongressLoaders } from '../congress/congress.loaders';
 import { createOrganizationLoaders } from '../organization/organization.loaders';
 
 /** One loader set per request (graphql/dataloader's README): nothing cached outlives the request. */
 export function createLoaders(em: EntityManager) {
   const sql = sqlOf(em);
   const organizations = createOrganizationLoaders(sql);
+  const congresses = createCongressLoaders(sql);
   return {
     organizations,
+    congresses,
     clearAll() {
       organizations.clearAll();
+      congresses.clearAll();
     },
   };
 }

@@ -108,9 +108,11 @@ async function ensureTemplate(adminUrl: string): Promise<void> {
 
 export const globalId = (type: string, uuid: string) => Buffer.from(`${type}:${uuid}`).toString('base64url');
 
-/** Everything the tree tables hold, for "the database is unchanged" assertions. */
+const SNAPSHOT_TABLES = ['organization', 'organization_placement', 'congress', 'congress_event', 'term_calendar'];
+
+/** Everything the business tables hold, read through a fresh connection, for "the database is unchanged" assertions. */
 export async function snapshot(app: TestApp) {
-  const orgs = await app.readBack('select * from organization order by id');
-  const placements = await app.readBack('select * from organization_placement order by id');
-  return { orgs, placements };
+  const out: Record<string, unknown[]> = {};
+  for (const table of SNAPSHOT_TABLES) out[table] = await app.readBack(`select * from ${table} order by 1, 2`);
+  return out;
 }

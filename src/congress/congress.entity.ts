@@ -1,0 +1,67 @@
+import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { CommitteeFormation, CongressMode, CongressStage } from './congress.enums';
+
+/** A congress term, e.g. "2025-2030". Terms are data; one of them is the current one. */
+@Entity({ tableName: 'term' })
+export class Term {
+  @PrimaryKey({ type: 'text' }) code!: string;
+  @Property({ type: 'date' }) startsOn!: string;
+  @Property({ type: 'date' }) endsOn!: string;
+  @Property({ type: 'boolean' }) isCurrent: boolean = false;
+}
+
+/** Per term and level: the deadline for congresses and their maximum length in days. */
+@Entity({ tableName: 'term_calendar' })
+export class TermCalendarEntry {
+  [OptionalProps]?: 'version' | 'updatedAt';
+  @PrimaryKey({ type: 'text' }) term!: string;
+  @PrimaryKey({ type: 'text' }) level!: string;
+  @Property({ type: 'date' }) deadline!: string;
+  @Property({ type: 'integer' }) maxDays!: number;
+  @Property({ type: 'integer', version: true }) version: number = 1;
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() }) updatedAt: Date = new Date();
+}
+
+/** One organisation's congress for one term. `stage` is the latest stage; its history is in CongressEvent. */
+@Entity({ tableName: 'congress' })
+@Unique({ properties: ['organizationId', 'term'] })
+export class Congress {
+  [OptionalProps]?: 'version' | 'createdAt' | 'updatedAt' | 'stage' | 'pilot';
+  @PrimaryKey({ type: 'uuid' }) id!: string;
+  @Property({ type: 'uuid' }) organizationId!: string;
+  @Property({ type: 'text' }) term!: string;
+  @Property({ type: 'integer' }) ordinal!: number;
+  @Enum({ items: () => CongressMode, type: 'text' }) mode!: CongressMode;
+  @Property({ type: 'boolean' }) pilot: boolean = false;
+  @Property({ type: 'date', nullable: true }) plannedStart?: string | null;
+  @Property({ type: 'date', nullable: true }) plannedEnd?: string | null;
+  @Property({ type: 'date', nullable: true }) deadlineOverride?: string | null;
+  @Property({ type: 'date', nullable: true }) heldStart?: string | null;
+  @Property({ type: 'date', nullable: true }) heldEnd?: string | null;
+  @Enum({ items: () => CongressStage, type: 'text' }) stage: CongressStage = CongressStage.NOT_STARTED;
+  @Property({ type: 'integer', nullable: true }) delegatesConvened?: number | null;
+  @Property({ type: 'integer', nullable: true }) delegatesAttending?: number | null;
+  @Property({ type: 'integer', nullable: true }) committeeSize?: number | null;
+  @Enum({ items: () => CommitteeFormation, type: 'text', nullable: true }) committeeFormation?: CommitteeFormation | null;
+  @Property({ type: 'integer', nullable: true }) delegatesExOfficio?: number | null;
+  @Property({ type: 'integer', nullable: true }) delegatesElected?: number | null;
+  @Property({ type: 'integer', nullable: true }) delegatesAppointed?: number | null;
+  @Property({ type: 'integer', nullable: true }) delegatesAlternate?: number | null;
+  @Property({ type: 'integer', version: true }) version: number = 1;
+  @Property({ type: 'timestamptz' }) createdAt: Date = new Date();
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() }) updatedAt: Date = new Date();
+}
+
+/** A stage change: kept forever; the stage on any date is the last event effective on or before it. */
+@Entity({ tableName: 'congress_event' })
+export class CongressEvent {
+  [OptionalProps]?: 'recordedAt';
+  @PrimaryKey({ type: 'bigint', autoincrement: true }) id!: string;
+  @Property({ type: 'uuid' }) congressId!: string;
+  @Enum({ items: () => CongressStage, type: 'text', nullable: true }) fromStage?: CongressStage | null;
+  @Enum({ items: () => CongressStage, type: 'text' }) toStage!: CongressStage;
+  @Property({ type: 'date' }) effectiveOn!: string;
+  @Property({ type: 'text', nullable: true }) actor?: string | null;
+  @Property({ type: 'text', nullable: true }) note?: string | null;
+  @Property({ type: 'timestamptz' }) recordedAt: Date = new Date();
+}

@@ -1,0 +1,97 @@
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { DateScalar } from '../common/dates';
+import { OrganizationType } from '../organization/organization.types';
+import type { Context } from '../server/context';
+import { CongressStage, isHeld } from './congress.enums';
+import { stageAt } from './congress.history';
+import { CongressEventType, CongressType, ScheduleConflict, ScheduleConflictReason } from './congress.types';
+
+export async function stageOf(ctx: Context, congress: CongressType, date: string): Promise<CongressStage> {
+  return stageAt(await ctx.loaders.congresses.events.load(congress.uuid), date);
+}
+
+export async function deadlineOf(ctx: Context, congress: CongressType): Promise<string | null> {
+  if (congress.row.deadlineOverride) return congress.row.deadlineOverride;
+  const [org, calendar] = await Promise.all([
+    ctx.loaders.organizations.byId.load(congress.row.organizationId),
+    ctx.loaders.congresses.calendar.load(congress.term),
+  ]);
+  return (org && calendar.get(org.level)?.deadline) ?? null;
+}
+
+const asOfArg = { nullable: true, description: 'Default: the date the congress was read at.' } as const;
+
+/** Fields of Congress that depend on the date it is read at, or on other rows; all through the request's loaders. */
+@Resolver(() => CongressType)
+export class CongressFieldsResolver {
+  @FieldResolver(() => OrganizationType)
+  async organization(@Root() congress: CongressType, @Ctx() ctx: Context) {
+    const row = await ctx.loaders.organizations.byId.load(congress.row.organizationId);
+    return OrganizationType.from(row!, congress.asOf);
+  }
+
+  @FieldResolver(() => CongressStage, { description: 'The stage at the end of the day it was read at (`asOf`).' })
+  stage(@Root() congress: CongressType, @Ctx() ctx: Context) {
+    return stageOf(ctx, congress, congress.asOf);
+  }
+
+  @FieldResolver(() => DateScalar, { nullable: true, description: 'Set by the superior, else the term calendar’s for the level.' })
+  deadline(@Root() congress: CongressType, @Ctx() ctx: Context) {
+    return deadlineOf(ctx, congress);
+  }
+
+  @FieldResolver(() => DateScalar, { nullable: true, description: 'First day, once held (as of the date read).' })
+  async heldStart(@Root() congress: CongressType, @Ctx() ctx: Context) {
+    return isHeld(await stageOf(ctx, congress, congress.asOf)) ? congress.row.heldStart : null;
+  }
+
+  @FieldResolver(() => DateScalar, { nullable: true, description: 'Closing day, once held (as of the date read).' })
+  async heldEnd(@Root() congress: CongressType, @Ctx() ctx: Context) {
+    return isHeld(await stageOf(ctx, congress, congress.asOf)) ? congress.row.heldEnd : null;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Counts (not SUPERSEDED), not held by the date, and its deadline is before the date.' })
+  async overdue(@Root() congress: CongressType, @Arg('asOf', () => DateScalar, asOfArg) asOf: string | null, @Ctx() ctx: Context) {
+    const date = asOf ?? congress.asOf;
+    const [stage, deadline] = await Promise.all([stageOf(ctx, congress, date), deadlineOf(ctx, congress)]);
+    return stage !== CongressStage.SUPERSEDED && !isHeld(stage) && deadline !== null && deadline < date;
+  }
+
+  @FieldResolver(() => [CongressEventType], { description: 'Stage changes effective on or before the date read, oldest first.' })
+  async history(@Root() congress: CongressType, @Ctx() ctx: Context) {
+    const events = await ctx.loaders.congresses.events.load(congress.uuid);
+    return events.filter((e) => e.effectiveOn <= congress.asOf).map(CongressEventType.from);
+  }
+
+  @FieldResolver(() => [ScheduleConflict], {
+    description: 'Direct subordinates (as of the date read) whose congress is not held and not planned to end before this one starts.',
+  })
+  async scheduleConflicts(@Root() congress: CongressType, @Ctx() ctx: Context): Promise<ScheduleConflict[]> {
+    const stage = await stageOf(ctx, congress, congress.asOf);
+    if (stage === CongressStage.SUPERSEDED || isHeld(stage) || !congress.plannedStart) return [];
+    const children = await ctx.loaders.congresses.children.load({ parentId: congress.row.organizationId, term: congress.term, date: congress.asOf });
+    const out: ScheduleConflict[] = [];
+    for (const c of children) {
+      if (c.stageAt === CongressStage.SUPERSEDED || isHeld(c.stageAt)) continue;
+      const reason = !c.congressId || !c.plannedEnd ? ScheduleConflictReason.NOT_SCHEDULED : c.plannedEnd >= congress.plannedStart ? ScheduleConflictReason.PLANNED_AFTER : null;
+      if (reason) out.push(Object.assign(new ScheduleConflict(), { organizationId: c.organizationId, congressId: c.congressId, asOf: congress.asOf, reason }));
+    }
+    return out;
+  }
+}
+
+@Resolver(() => ScheduleConflict)
+export class ScheduleConflictResolver {
+  @FieldResolver(() => OrganizationType)
+  async organization(@Root() conflict: ScheduleConflict, @Ctx() ctx: Context) {
+    const row = await ctx.loaders.organizations.byId.load(conflict.organizationId);
+    return OrganizationType.from(row!, conflict.asOf);
+  }
+
+  @FieldResolver(() => CongressType, { nullable: true })
+  async congress(@Root() conflict: ScheduleConflict, @Ctx() ctx: Context) {
+    if (!conflict.congressId) return null;
+    const row = await ctx.loaders.congresses.byId.load(conflict.congressId);
+    return row && CongressType.from(row, conflict.asOf);
+  }
+}

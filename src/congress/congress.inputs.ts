@@ -1,0 +1,81 @@
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { DateScalar } from '../common/dates';
+import { OrganizationLevel } from '../organization/organization.levels';
+import { CommitteeFormation, CongressMode, CongressStage } from './congress.enums';
+
+@InputType({ description: 'Plans an organisation’s congress for a term.' })
+export class CongressScheduleInput {
+  @Field(() => ID) organization!: string;
+  @Field(() => String, { nullable: true, description: 'Default: the current term.' }) term?: string | null;
+  @Field(() => DateScalar) plannedStart!: string;
+  @Field(() => DateScalar) plannedEnd!: string;
+  @Field(() => Boolean, { nullable: true, description: 'A pilot congress (đại hội điểm).' }) pilot?: boolean | null;
+  @Field(() => CongressMode, { nullable: true, description: 'Default FULL.' }) mode?: CongressMode | null;
+  @Field(() => Int, { nullable: true, description: 'Lần thứ. Default: one more than the previous term’s, else 1.' }) ordinal?: number | null;
+  @Field(() => DateScalar, { nullable: true, description: 'A deadline set by the superior; default: the term calendar’s.' }) deadline?: string | null;
+  @Field(() => String, { nullable: true }) actor?: string | null;
+}
+
+@InputType()
+export class CongressRescheduleInput {
+  @Field(() => ID) id!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => DateScalar) plannedStart!: string;
+  @Field(() => DateScalar) plannedEnd!: string;
+  @Field(() => DateScalar, { nullable: true, description: 'A deadline set by the superior; null leaves it as it is.' }) deadline?: string | null;
+  @Field(() => Boolean, { nullable: true }) pilot?: boolean | null;
+}
+
+@InputType()
+export class CongressAdvanceInput {
+  @Field(() => ID) id!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => CongressStage, { description: 'The stage reached. HELD is recorded with congressRecordResult.' }) stage!: CongressStage;
+  @Field(() => DateScalar, { nullable: true, description: 'Default: today. Not in the future, not before the last change.' }) effectiveOn?: string | null;
+  @Field(() => String, { nullable: true, description: 'Required when going back.' }) reason?: string | null;
+  @Field(() => String, { nullable: true }) note?: string | null;
+  @Field(() => String, { nullable: true }) actor?: string | null;
+}
+
+@InputType()
+export class CongressPostponeInput {
+  @Field(() => ID) id!: string;
+  @Field(() => Int) version!: number;
+  @Field() reason!: string;
+  @Field(() => DateScalar, { description: 'The new planned start.' }) plannedStart!: string;
+  @Field(() => DateScalar) plannedEnd!: string;
+  @Field(() => DateScalar, { nullable: true, description: 'Default: today.' }) effectiveOn?: string | null;
+  @Field(() => String, { nullable: true }) actor?: string | null;
+}
+
+@InputType()
+export class DelegatesToSuperiorInput {
+  @Field(() => Int, { nullable: true }) exOfficio?: number | null;
+  @Field(() => Int, { nullable: true }) elected?: number | null;
+  @Field(() => Int, { nullable: true }) appointed?: number | null;
+  @Field(() => Int, { nullable: true }) alternate?: number | null;
+}
+
+@InputType({ description: 'The congress took place: its dates, delegates and the committee of the new term.' })
+export class CongressRecordResultInput {
+  @Field(() => ID) id!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => DateScalar) heldStart!: string;
+  @Field(() => DateScalar, { description: 'The closing day: HELD is effective on it.' }) heldEnd!: string;
+  @Field(() => Int, { nullable: true }) delegatesConvened?: number | null;
+  @Field(() => Int, { nullable: true }) delegatesAttending?: number | null;
+  @Field(() => Int, { nullable: true }) committeeSize?: number | null;
+  @Field(() => CommitteeFormation) committeeFormation!: CommitteeFormation;
+  @Field(() => DelegatesToSuperiorInput, { nullable: true }) delegatesToSuperior?: DelegatesToSuperiorInput | null;
+  @Field(() => String, { nullable: true }) note?: string | null;
+  @Field(() => String, { nullable: true }) actor?: string | null;
+}
+
+@InputType()
+export class TermCalendarSetInput {
+  @Field() term!: string;
+  @Field(() => OrganizationLevel) level!: OrganizationLevel;
+  @Field(() => DateScalar) deadline!: string;
+  @Field(() => Int) maxDays!: number;
+  @Field(() => Int, { nullable: true, description: 'The version you read, to refuse the change if it moved.' }) version?: number | null;
+}

@@ -1,0 +1,192 @@
+import type { SortKey } from '../common/connection';
+import type { Sql } from '../common/sql';
+import type { OrganizationLevel } from '../organization/organization.levels';
+import { validOn } from '../organization/organization.repository';
+import type { CommitteeFormation, CongressMode, CongressOrderField, CongressStage } from './congress.enums';
+
+/** SQL reads of congresses, their history and the term calendar; each answers many keys in one statement. */
+
+export interface CongressRow {
+  id: string;
+  organizationId: string;
+  term: string;
+  ordinal: number;
+  mode: CongressMode;
+  pilot: boolean;
+  plannedStart: string | null;
+  plannedEnd: string | null;
+  deadlineOverride: string | null;
+  heldStart: string | null;
+  heldEnd: string | null;
+  stage: CongressStage;
+  delegatesConvened: number | null;
+  delegatesAttending: number | null;
+  committeeSize: number | null;
+  committeeFormation: CommitteeFormation | null;
+  delegatesExOfficio: number | null;
+  delegatesElected: number | null;
+  delegatesAppointed: number | null;
+  delegatesAlternate: number | null;
+  version: number;
+}
+
+export interface CongressEventRow {
+  congressId: string;
+  fromStage: CongressStage | null;
+  toStage: CongressStage;
+  effectiveOn: string;
+  actor: string | null;
+  note: string | null;
+  recordedAt: Date;
+}
+
+export interface CalendarRow {
+  term: string;
+  level: OrganizationLevel;
+  deadline: string;
+  maxDays: number;
+  version: number;
+}
+
+export const CONGRESS_COLUMNS = `c.id, c.organization_id as "organizationId", c.term, c.ordinal, c.mode, c.pilot,
+  c.planned_start as "plannedStart", c.planned_end as "plannedEnd", c.deadline_override as "deadlineOverride",
+  c.held_start as "heldStart", c.held_end as "heldEnd", c.stage,
+  c.delegates_convened as "delegatesConvened", c.delegates_attending as "delegatesAttending",
+  c.committee_size as "committeeSize", c.committee_formation as "committeeFormation",
+  c.delegates_ex_officio as "delegatesExOfficio", c.delegates_elected as "delegatesElected",
+  c.delegates_appointed as "delegatesAppointed", c.delegates_alternate as "delegatesAlternate", c.version`;
+
+/** The stage of congress `c` at the end of day `d`: its last event effective on or before `d`. */
+export const stageAtSql = (d: string) =>
+  `coalesce((select e.to_stage from congress_event e where e.congress_id = c.id and e.effective_on <= ${d}
+             order by e.effective_on desc, e.id desc limit 1), 'NOT_STARTED')`;
+
+export async function congressesByIds(sql: Sql, ids: readonly string[]): Promise<CongressRow[]> {
+  return sql(`select ${CONGRESS_COLUMNS} from congress c where c.id = any(?::uuid[])`, [ids]);
+}
+
+export async function congressesByOrganizations(sql: Sql, orgIds: readonly string[]): Promise<CongressRow[]> {
+  return sql(`select ${CONGRESS_COLUMNS} from congress c where c.organization_id = any(?::uuid[]) order by c.term`, [orgIds]);
+}
+
+export async function eventsOf(sql: Sql, congressIds: readonly string[]): Promise<CongressEventRow[]> {
+  return sql(
+    `select e.congress_id as "congressId", e.from_stage as "fromStage", e.to_stage as "toStage", e.effective_on as "effectiveOn",
+            e.actor, e.note, e.recorded_at as "recordedAt"
+       from congress_event e where e.congress_id = any(?::uuid[]) order by e.effective_on, e.id`,
+    [congressIds],
+  );
+}
+
+export async function calendarsOf(sql: Sql, terms: readonly string[]): Promise<CalendarRow[]> {
+  return sql(
+    `select term, level, deadline, max_days as "maxDays", version from term_calendar where term = any(?::text[]) order by term, level`,
+    [terms],
+  );
+}
+
+export async function currentTerm(sql: Sql): Promise<string | null> {
+  const [row] = await sql<{ code: string }>(`select code from term where is_current`);
+  return row?.code ?? null;
+}
+
+export interface ChildCongressRow {
+  parentId: string;
+  organizationId: string;
+  congressId: string | null;
+  stageAt: CongressStage;
+  plannedStart: string | null;
+  plannedEnd: string | null;
+}
+
+/** For each parent: its direct children on date `d` and their congress of `term` (stage as of `d`). */
+export async function childCongresses(sql: Sql, parentIds: readonly string[], term: string, d: string): Promise<ChildCongressRow[]> {
+  return sql(
+    `select p.parent_id as "parentId", p.organization_id as "organizationId", c.id as "congressId",
+            case when c.id is null then 'NOT_STARTED' else ${stageAtSql('?::date')} end as "stageAt",
+            c.planned_start as "plannedStart", c.planned_end as "plannedEnd"
+       from organization_placement p
+       join organization o on o.id = p.organization_id
+       left join congress c on c.organization_id = p.organization_id and c.term = ?
+      where p.parent_id = any(?::uuid[]) and ${validOn('p', '?::date')}
+      order by o.sort_key, o.id`,
+    [d, term, parentIds, d, d],
+  );
+}
+
+export interface CongressSearch {
+  date: string;
+  term: string;
+  under: string | null;
+  stage: CongressStage | null;
+  from: string | null;
+  to: string | null;
+  overdue: boolean | null;
+  pilot: boolean | null;
+  orderBy: CongressOrderField;
+  first: number;
+  after: SortKey | null;
+}
+
+const ORDER_EXPR: Record<CongressOrderField, string> = {
+  PLANNED_START: `coalesce(c.planned_start::text, '9999-12-31')`,
+  DEADLINE: `coalesce(coalesce(c.deadline_override, tc.deadline)::text, '9999-12-31')`,
+  ORGANIZATION_NAME: `o.sort_key`,
+};
+
+/** The calendar a dashboard shows: congresses of a term, filtered, in a stable order with keyset paging. */
+export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ rows: (CongressRow & { sortValue: string })[]; total: number }> {
+  // Parameters are pushed in the order their placeholders appear in the text.
+  const params: unknown[] = [];
+  let treeJoin = '';
+  if (q.under) {
+    treeJoin = `join organization_placement p on p.organization_id = c.organization_id and ${validOn('p', '?::date')}
+                and p.path @> array[?::uuid] and p.organization_id <> ?::uuid`;
+    params.push(q.date, q.date, q.under, q.under);
+  }
+  params.push(q.date); // stage as of the date
+  const where: string[] = ['c.term = ?'];
+  params.push(q.term);
+  if (q.from) {
+    where.push('c.planned_start >= ?::date');
+    params.push(q.from);
+  }
+  if (q.to) {
+    where.push('c.planned_start <= ?::date');
+    params.push(q.to);
+  }
+  if (q.pilot !== null) {
+    where.push('c.pilot = ?');
+    params.push(q.pilot);
+  }
+  if (q.stage) {
+    where.push('s.f_stage = ?');
+    params.push(q.stage);
+  }
+  if (q.overdue !== null) {
+    where.push(`(s.f_stage not in ('HELD', 'RESULTS_CONFIRMED', 'SUPERSEDED') and s.f_deadline < ?::date) = ?`);
+    params.push(q.date, q.overdue);
+  }
+  const filtered = `
+    select ${CONGRESS_COLUMNS}, (${ORDER_EXPR[q.orderBy]}) collate "C" as "sortValue"
+      from congress c
+      join organization o on o.id = c.organization_id
+      ${treeJoin}
+      left join term_calendar tc on tc.term = c.term and tc.level = o.level
+      cross join lateral (select ${stageAtSql('?::date')} as f_stage, coalesce(c.deadline_override, tc.deadline) as f_deadline) s
+     where ${where.join(' and ')}`;
+  const pageParams = [...params];
+  let keyset = '';
+  if (q.after) {
+    keyset = `where ("sortValue", id) > (?::text collate "C", ?::uuid)`;
+    pageParams.push(q.after[0], q.after[1]);
+  }
+  const rows = await sql<CongressRow & { sortValue: string; total: number }>(
+    `with f as (${filtered})
+     select t.total, page.* from (select count(*)::int as total from f) t
+     left join lateral (select * from f ${keyset} order by "sortValue", id limit ?) page on true`,
+    [...pageParams, q.first + 1],
+  );
+  const total = rows[0]?.total ?? 0;
+  return { rows: rows.filter((r) => r.id != null), total };
+}

@@ -1,0 +1,125 @@
+import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { PageArgs, parsePage, toConnection, toPage } from '../common/connection';
+import { DateScalar } from '../common/dates';
+import { badInput, UserError } from '../common/errors';
+import { fromGlobalIdOf, tryGlobalIdOf } from '../common/global-id';
+import { runMutation } from '../common/mutation';
+import { sqlOf } from '../common/sql';
+import type { Context } from '../server/context';
+import { CongressOrderField, CongressStage } from './congress.enums';
+import {
+  CongressAdvanceInput,
+  CongressPostponeInput,
+  CongressRecordResultInput,
+  CongressRescheduleInput,
+  CongressScheduleInput,
+  TermCalendarSetInput,
+} from './congress.inputs';
+import {
+  CongressAdvancePayload,
+  CongressPostponePayload,
+  CongressRecordResultPayload,
+  CongressReschedulePayload,
+  CongressSchedulePayload,
+  TermCalendarSetPayload,
+} from './congress.payloads';
+import { calendarsOf, searchCongresses, type CongressRow } from './congress.repository';
+import { advanceCongress, postponeCongress, recordCongressResult, rescheduleCongress, scheduleCongress } from './congress.service';
+import { CongressConnection, CongressType, TermCalendarEntryType } from './congress.types';
+import { setTermCalendar } from './term-calendar.service';
+
+@ArgsType()
+class CongressesArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: 'Only congresses of organisations below this one on the date (itself excluded).' }) under?: string | null;
+  @Field(() => String, { nullable: true, description: 'Default: the current term.' }) term?: string | null;
+  @Field(() => CongressStage, { nullable: true, description: 'Stage as of the date.' }) stage?: CongressStage | null;
+  @Field(() => DateScalar, { nullable: true, description: 'Planned to start on or after this day.' }) from?: string | null;
+  @Field(() => DateScalar, { nullable: true, description: 'Planned to start on or before this day.' }) to?: string | null;
+  @Field(() => Boolean, { nullable: true }) overdue?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) pilot?: boolean | null;
+  @Field(() => DateScalar, { nullable: true, description: 'Default: today.' }) asOf?: string | null;
+  @Field(() => CongressOrderField, { nullable: true, defaultValue: CongressOrderField.PLANNED_START }) orderBy?: CongressOrderField;
+}
+
+const invalidId = (field: string) => UserError.of('INVALID_ID', `"${field}" is not a valid id.`, ['input', field]);
+const payload = (result: CongressRow | null, date: string) => result && CongressType.from(result, date);
+
+@Resolver()
+export class CongressResolver {
+  @Query(() => CongressConnection, { description: 'The congress calendar: every congress of a term in a subtree, by planned date.' })
+  async congresses(@Args() args: CongressesArgs, @Ctx() ctx: Context): Promise<CongressConnection> {
+    const { first, after } = parsePage(args, ['string', 'string']);
+    const date = args.asOf ?? ctx.today;
+    const under = args.under ? fromGlobalIdOf('Organization', args.under, 'under') : null;
+    if (args.from && args.to && args.to < args.from) throw badInput('"to" is before "from"', { argument: 'to' });
+    const term = args.term ?? (await ctx.loaders.congresses.currentTerm()) ?? '';
+    const page = await searchCongresses(sqlOf(ctx.em), {
+      date,
+      term,
+      under,
+      stage: args.stage ?? null,
+      from: args.from ?? null,
+      to: args.to ?? null,
+      overdue: args.overdue ?? null,
+      pilot: args.pilot ?? null,
+      orderBy: args.orderBy ?? CongressOrderField.PLANNED_START,
+      first,
+      after,
+    });
+    for (const r of page.rows) ctx.loaders.congresses.byId.prime(r.id, r);
+    return toConnection(toPage(page.rows, first, after, page.total, (r) => [r.sortValue, r.id], (r) => CongressType.from(r, date)));
+  }
+
+  @Query(() => [TermCalendarEntryType], { description: 'Deadlines and maximum lengths per level for a term (default: the current term).' })
+  async termCalendar(@Arg('term', () => String, { nullable: true }) term: string | null, @Ctx() ctx: Context) {
+    const code = term ?? (await ctx.loaders.congresses.currentTerm()) ?? '';
+    return (await calendarsOf(sqlOf(ctx.em), [code])).map(TermCalendarEntryType.from);
+  }
+
+  @Mutation(() => CongressSchedulePayload, { description: 'Plans an organisation’s congress for a term.' })
+  async congressSchedule(@Arg('input') input: CongressScheduleInput, @Ctx() ctx: Context): Promise<CongressSchedulePayload> {
+    const organizationId = tryGlobalIdOf('Organization', input.organization);
+    if (!organizationId) return { userErrors: [invalidId('organization')] };
+    const term = input.term ?? (await ctx.loaders.congresses.currentTerm()) ?? '';
+    const { result, userErrors } = await runMutation(ctx, (em) => scheduleCongress(em, { ...input, organizationId, term }));
+    return { congress: payload(result, ctx.today), userErrors };
+  }
+
+  @Mutation(() => CongressReschedulePayload, { description: 'Moves a congress’s planned dates (or its explicit deadline).' })
+  async congressReschedule(@Arg('input') input: CongressRescheduleInput, @Ctx() ctx: Context): Promise<CongressReschedulePayload> {
+    const id = tryGlobalIdOf('Congress', input.id);
+    if (!id) return { userErrors: [invalidId('id')] };
+    const { result, userErrors } = await runMutation(ctx, (em) => rescheduleCongress(em, { ...input, id }));
+    return { congress: payload(result, ctx.today), userErrors };
+  }
+
+  @Mutation(() => CongressAdvancePayload, { description: 'Records the stage a congress reached (forward, or back with a reason).' })
+  async congressAdvance(@Arg('input') input: CongressAdvanceInput, @Ctx() ctx: Context): Promise<CongressAdvancePayload> {
+    const id = tryGlobalIdOf('Congress', input.id);
+    if (!id) return { userErrors: [invalidId('id')] };
+    const { result, userErrors } = await runMutation(ctx, (em) => advanceCongress(em, { ...input, id, effectiveOn: input.effectiveOn ?? ctx.today }, ctx.today));
+    return { congress: payload(result, ctx.today), userErrors };
+  }
+
+  @Mutation(() => CongressPostponePayload, { description: 'Postpones a congress, with a reason and a new date.' })
+  async congressPostpone(@Arg('input') input: CongressPostponeInput, @Ctx() ctx: Context): Promise<CongressPostponePayload> {
+    const id = tryGlobalIdOf('Congress', input.id);
+    if (!id) return { userErrors: [invalidId('id')] };
+    const { result, userErrors } = await runMutation(ctx, (em) => postponeCongress(em, { ...input, id, effectiveOn: input.effectiveOn ?? ctx.today }, ctx.today));
+    return { congress: payload(result, ctx.today), userErrors };
+  }
+
+  @Mutation(() => CongressRecordResultPayload, { description: 'Records that a congress was held: dates, delegates, committee. Lower levels first.' })
+  async congressRecordResult(@Arg('input') input: CongressRecordResultInput, @Ctx() ctx: Context): Promise<CongressRecordResultPayload> {
+    const id = tryGlobalIdOf('Congress', input.id);
+    if (!id) return { userErrors: [invalidId('id')] };
+    const { result, userErrors } = await runMutation(ctx, (em) => recordCongressResult(em, { ...input, id }, ctx.today));
+    return { congress: payload(result, ctx.today), userErrors };
+  }
+
+  @Mutation(() => TermCalendarSetPayload, { description: 'Sets the deadline and maximum length of one level’s congresses in a term.' })
+  async termCalendarSet(@Arg('input') input: TermCalendarSetInput, @Ctx() ctx: Context): Promise<TermCalendarSetPayload> {
+    const { result, userErrors } = await runMutation(ctx, (em) => setTermCalendar(em, input));
+    return { entry: result && TermCalendarEntryType.from(result), userErrors };
+  }
+}

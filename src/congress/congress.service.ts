@@ -1,0 +1,299 @@
+import crypto from 'node:crypto';
+import { LockMode, OptimisticLockError } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UserError, UserErrorException } from '../common/errors';
+import { sqlOf, type Sql } from '../common/sql';
+import { organizationsByIds, placementsAt } from '../organization/organization.repository';
+import type { OrganizationLevel } from '../organization/organization.levels';
+import { Congress, CongressEvent } from './congress.entity';
+import { CommitteeFormation, CongressMode, CongressStage, isHeld, rank } from './congress.enums';
+import { lastMainStage, lengthInDays } from './congress.history';
+import { calendarsOf, childCongresses, congressesByIds, eventsOf, type CongressRow } from './congress.repository';
+
+/** The rules of congresses. Every function runs in the caller's transaction and throws UserErrorException. */
+
+const f = (...path: string[]) => ['input', ...path];
+const MAX_NOTE = 2000;
+
+export interface CongressScheduleCommand {
+  organizationId: string;
+  term: string;
+  plannedStart: string;
+  plannedEnd: string;
+  pilot?: boolean | null;
+  mode?: CongressMode | null;
+  ordinal?: number | null;
+  deadline?: string | null;
+  actor?: string | null;
+}
+
+export interface CongressRescheduleCommand {
+  id: string;
+  version: number;
+  plannedStart: string;
+  plannedEnd: string;
+  deadline?: string | null;
+  pilot?: boolean | null;
+}
+
+export interface CongressAdvanceCommand {
+  id: string;
+  version: number;
+  stage: CongressStage;
+  effectiveOn: string;
+  note?: string | null;
+  reason?: string | null;
+  actor?: string | null;
+}
+
+export interface CongressPostponeCommand {
+  id: string;
+  version: number;
+  reason: string;
+  plannedStart: string;
+  plannedEnd: string;
+  effectiveOn: string;
+  actor?: string | null;
+}
+
+export interface CongressResultCommand {
+  id: string;
+  version: number;
+  heldStart: string;
+  heldEnd: string;
+  delegatesConvened?: number | null;
+  delegatesAttending?: number | null;
+  committeeSize?: number | null;
+  committeeFormation: CommitteeFormation;
+  delegatesToSuperior?: { exOfficio?: number | null; elected?: number | null; appointed?: number | null; alternate?: number | null } | null;
+  note?: string | null;
+  actor?: string | null;
+}
+
+async function maxDaysFor(sql: Sql, term: string, level: OrganizationLevel): Promise<number | null> {
+  const rows = await calendarsOf(sql, [term]);
+  return rows.find((r) => r.level === level)?.maxDays ?? null;
+}
+
+async function checkDates(sql: Sql, term: string, level: OrganizationLevel, start: string, end: string, fields: [string, string]): Promise<UserError[]> {
+  if (end < start) return [UserError.of('END_BEFORE_START', `The end (${end}) is before the start (${start}).`, f(fields[1]))];
+  const max = await maxDaysFor(sql, term, level);
+  const days = lengthInDays(start, end);
+  if (max !== null && days > max) {
+    return [UserError.of('TOO_LONG', `${days} days is longer than the ${max} allowed for this level in ${term}.`, f(fields[1]))];
+  }
+  return [];
+}
+
+function checkText(value: string | null | undefined, field: string): UserError[] {
+  return value && value.length > MAX_NOTE ? [UserError.of('TOO_LONG', `At most ${MAX_NOTE} characters.`, f(field))] : [];
+}
+
+/** Loads a congress for a change, locking its row; checks existence and the version the client read. */
+async function loadForChange(em: EntityManager, id: string, version: number): Promise<{ congress: Congress; level: OrganizationLevel }> {
+  const congress = await em.findOne(Congress, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!congress) throw UserErrorException.of('NOT_FOUND', 'No such congress.', f('id'));
+  if (congress.version !== version) {
+    throw UserErrorException.of('STALE_VERSION', `The congress changed since you read it (version ${congress.version}, you sent ${version}).`, f('version'));
+  }
+  const [org] = await organizationsByIds(sqlOf(em), [congress.organizationId]);
+  return { congress, level: org.level };
+}
+
+async function lastEventDate(sql: Sql, congressId: string): Promise<string | null> {
+  const events = await eventsOf(sql, [congressId]);
+  return events.length ? events[events.length - 1].effectiveOn : null;
+}
+
+async function recordEvent(em: EntityManager, congress: Congress, to: CongressStage, effectiveOn: string, actor: string | null | undefined, note: string | null | undefined) {
+  em.create(CongressEvent, { congressId: congress.id, fromStage: congress.stage, toStage: to, effectiveOn, actor: actor?.trim() || null, note: note?.trim() || null });
+  congress.stage = to;
+}
+
+async function flush(em: EntityManager) {
+  try {
+    await em.flush();
+  } catch (err) {
+    if (err instanceof OptimisticLockError) throw UserErrorException.of('STALE_VERSION', 'The congress changed while you edited it.', f('version'));
+    throw err;
+  }
+}
+
+async function reread(em: EntityManager, id: string): Promise<CongressRow> {
+  return (await congressesByIds(sqlOf(em), [id]))[0];
+}
+
+export async function scheduleCongress(em: EntityManager, cmd: CongressScheduleCommand): Promise<CongressRow> {
+  const sql = sqlOf(em);
+  const [org] = await organizationsByIds(sql, [cmd.organizationId]);
+  if (!org) throw UserErrorException.of('NOT_FOUND', 'No such organisation.', f('organization'));
+  const [term] = await sql<{ code: string }>('select code from term where code = ?', [cmd.term]);
+  if (!term) throw UserErrorException.of('NOT_FOUND', `No term ${cmd.term}.`, f('term'));
+  const [placement] = await placementsAt(sql, [{ id: org.id, date: cmd.plannedStart }]);
+  if (!placement) throw UserErrorException.of('NOT_ACTIVE', `The organisation is not in the tree on ${cmd.plannedStart}.`, f('plannedStart'));
+  const errors = await checkDates(sql, cmd.term, org.level, cmd.plannedStart, cmd.plannedEnd, ['plannedStart', 'plannedEnd']);
+  if (cmd.ordinal != null && (!Number.isInteger(cmd.ordinal) || cmd.ordinal < 1 || cmd.ordinal > 100)) {
+    errors.push(UserError.of('OUT_OF_RANGE', 'The ordinal (lần thứ) must be from 1 to 100.', f('ordinal')));
+  }
+  if (errors.length) throw new UserErrorException(errors);
+  const [existing] = await sql('select 1 from congress where organization_id = ? and term = ?', [org.id, cmd.term]);
+  if (existing) throw UserErrorException.of('ALREADY_SCHEDULED', `${org.name} already has a congress for ${cmd.term}; reschedule it instead.`, f('organization'));
+  let ordinal = cmd.ordinal;
+  if (ordinal == null) {
+    const [previous] = await sql<{ ordinal: number }>('select max(ordinal)::int as ordinal from congress where organization_id = ? and term < ?', [org.id, cmd.term]);
+    ordinal = (previous?.ordinal ?? 0) + 1;
+  }
+  const congress = em.create(Congress, {
+    id: crypto.randomUUID(),
+    organizationId: org.id,
+    term: cmd.term,
+    ordinal,
+    mode: cmd.mode ?? CongressMode.FULL,
+    pilot: cmd.pilot ?? false,
+    plannedStart: cmd.plannedStart,
+    plannedEnd: cmd.plannedEnd,
+    deadlineOverride: cmd.deadline ?? null,
+  });
+  await flush(em);
+  return reread(em, congress.id);
+}
+
+export async function rescheduleCongress(em: EntityManager, cmd: CongressRescheduleCommand): Promise<CongressRow> {
+  const { congress, level } = await loadForChange(em, cmd.id, cmd.version);
+  if (congress.stage === CongressStage.SUPERSEDED || isHeld(congress.stage)) {
+    throw UserErrorException.of('NOT_ALLOWED', `A congress that is ${congress.stage} cannot be rescheduled.`, f('id'));
+  }
+  const errors = await checkDates(sqlOf(em), congress.term, level, cmd.plannedStart, cmd.plannedEnd, ['plannedStart', 'plannedEnd']);
+  if (errors.length) throw new UserErrorException(errors);
+  congress.plannedStart = cmd.plannedStart;
+  congress.plannedEnd = cmd.plannedEnd;
+  if (cmd.deadline !== undefined) congress.deadlineOverride = cmd.deadline;
+  if (cmd.pilot != null) congress.pilot = cmd.pilot;
+  await flush(em);
+  return reread(em, congress.id);
+}
+
+/**
+ * Moves along the main line. Forward (skipping is allowed and recorded) to any stage but HELD, which needs the
+ * results (congressRecordResult); back only with a reason. From POSTPONED, resumes at or after the interrupted stage.
+ */
+export async function advanceCongress(em: EntityManager, cmd: CongressAdvanceCommand, today: string): Promise<CongressRow> {
+  const sql = sqlOf(em);
+  const { congress } = await loadForChange(em, cmd.id, cmd.version);
+  const errors = [...checkText(cmd.note, 'note'), ...checkText(cmd.reason, 'reason')];
+  if (errors.length) throw new UserErrorException(errors);
+  if (congress.stage === CongressStage.SUPERSEDED) throw UserErrorException.of('SUPERSEDED', 'This congress was superseded by a restructuring.', f('id'));
+  if (cmd.stage === CongressStage.SUPERSEDED || cmd.stage === CongressStage.POSTPONED) {
+    throw UserErrorException.of('NOT_ALLOWED', `${cmd.stage} is set by ${cmd.stage === CongressStage.POSTPONED ? 'congressPostpone' : 'a restructuring'}.`, f('stage'));
+  }
+  if (cmd.stage === CongressStage.HELD) {
+    throw UserErrorException.of('RESULT_REQUIRED', 'Record the congress with congressRecordResult (dates, delegates, committee).', f('stage'));
+  }
+  const events = await eventsOf(sql, [congress.id]);
+  const base = congress.stage === CongressStage.POSTPONED ? lastMainStage(events) : congress.stage;
+  if (cmd.stage === CongressStage.RESULTS_CONFIRMED && !isHeld(base)) {
+    throw UserErrorException.of('NOT_ALLOWED', 'Results can be confirmed only after the congress is held.', f('stage'));
+  }
+  if (cmd.stage === base && congress.stage !== CongressStage.POSTPONED) {
+    throw UserErrorException.of('SAME_STAGE', `The congress is already ${cmd.stage}.`, f('stage'));
+  }
+  const backward = rank(cmd.stage) < rank(base);
+  if (backward && !cmd.reason?.trim()) {
+    throw UserErrorException.of('REASON_REQUIRED', `Going back from ${base} to ${cmd.stage} needs a reason.`, f('reason'));
+  }
+  checkEffective(cmd.effectiveOn, today, events.length ? events[events.length - 1].effectiveOn : null);
+  if (backward && isHeld(base) && !isHeld(cmd.stage)) {
+    congress.heldStart = null;
+    congress.heldEnd = null;
+  }
+  const note = [cmd.reason?.trim(), cmd.note?.trim()].filter(Boolean).join(' — ') || null;
+  await recordEvent(em, congress, cmd.stage, cmd.effectiveOn, cmd.actor, note);
+  await flush(em);
+  return reread(em, congress.id);
+}
+
+function checkEffective(effectiveOn: string, today: string, last: string | null, field = 'effectiveOn') {
+  if (effectiveOn > today) throw UserErrorException.of('FUTURE_DATE', `${effectiveOn} is in the future (today is ${today}).`, f(field));
+  if (last && effectiveOn < last) {
+    throw UserErrorException.of('OUT_OF_ORDER', `The history already has a change effective ${last}; record changes in date order.`, f(field));
+  }
+}
+
+export async function postponeCongress(em: EntityManager, cmd: CongressPostponeCommand, today: string): Promise<CongressRow> {
+  const { congress, level } = await loadForChange(em, cmd.id, cmd.version);
+  if (!cmd.reason?.trim()) throw UserErrorException.of('REQUIRED', 'A postponement needs a reason.', f('reason'));
+  const errors = checkText(cmd.reason, 'reason');
+  if (errors.length) throw new UserErrorException(errors);
+  if (congress.stage === CongressStage.SUPERSEDED || isHeld(congress.stage)) {
+    throw UserErrorException.of('NOT_ALLOWED', `A congress that is ${congress.stage} cannot be postponed.`, f('id'));
+  }
+  const dateErrors = await checkDates(sqlOf(em), congress.term, level, cmd.plannedStart, cmd.plannedEnd, ['plannedStart', 'plannedEnd']);
+  if (dateErrors.length) throw new UserErrorException(dateErrors);
+  checkEffective(cmd.effectiveOn, today, await lastEventDate(sqlOf(em), congress.id));
+  congress.plannedStart = cmd.plannedStart;
+  congress.plannedEnd = cmd.plannedEnd;
+  await recordEvent(em, congress, CongressStage.POSTPONED, cmd.effectiveOn, cmd.actor, `${cmd.reason.trim()} (new date ${cmd.plannedStart})`);
+  await flush(em);
+  return reread(em, congress.id);
+}
+
+/**
+ * Records that the congress was held (effective on its closing day). Lower levels first: every active direct
+ * subordinate's congress of the term that counts (not SUPERSEDED) must be held by then.
+ */
+export async function recordCongressResult(em: EntityManager, cmd: CongressResultCommand, today: string): Promise<CongressRow> {
+  const sql = sqlOf(em);
+  const { congress, level } = await loadForChange(em, cmd.id, cmd.version);
+  if (congress.stage === CongressStage.SUPERSEDED) throw UserErrorException.of('SUPERSEDED', 'This congress was superseded by a restructuring.', f('id'));
+  if (isHeld(congress.stage)) throw UserErrorException.of('ALREADY_HELD', 'This congress is already recorded as held.', f('id'));
+  const errors = await checkDates(sql, congress.term, level, cmd.heldStart, cmd.heldEnd, ['heldStart', 'heldEnd']);
+  errors.push(...checkText(cmd.note, 'note'));
+  const counts: [string, number | null | undefined][] = [
+    ['delegatesConvened', cmd.delegatesConvened],
+    ['delegatesAttending', cmd.delegatesAttending],
+    ['committeeSize', cmd.committeeSize],
+    ['delegatesToSuperior.exOfficio', cmd.delegatesToSuperior?.exOfficio],
+    ['delegatesToSuperior.elected', cmd.delegatesToSuperior?.elected],
+    ['delegatesToSuperior.appointed', cmd.delegatesToSuperior?.appointed],
+    ['delegatesToSuperior.alternate', cmd.delegatesToSuperior?.alternate],
+  ];
+  for (const [field, value] of counts) {
+    if (value != null && (!Number.isInteger(value) || value < 0 || value > 100_000)) {
+      errors.push(UserError.of('OUT_OF_RANGE', 'Must be from 0 to 100000.', f(...field.split('.'))));
+    }
+  }
+  if (cmd.delegatesAttending != null && cmd.delegatesConvened != null && cmd.delegatesAttending > cmd.delegatesConvened) {
+    errors.push(UserError.of('OUT_OF_RANGE', 'More delegates attending than convened.', f('delegatesAttending')));
+  }
+  if (congress.mode === CongressMode.TWO_CONTENT && (cmd.committeeFormation === CommitteeFormation.ELECTED || (cmd.delegatesToSuperior?.elected ?? 0) > 0)) {
+    errors.push(
+      UserError.of('ELECTION_NOT_ALLOWED', 'A two-content congress elects no one: the superior appoints the committee and the delegates.', f(cmd.committeeFormation === CommitteeFormation.ELECTED ? 'committeeFormation' : 'delegatesToSuperior')),
+    );
+  }
+  if (errors.length) throw new UserErrorException(errors);
+  checkEffective(cmd.heldEnd, today, await lastEventDate(sql, congress.id), 'heldEnd');
+
+  const pending = (await childCongresses(sql, [congress.organizationId], congress.term, cmd.heldEnd)).filter(
+    (c) => c.stageAt !== CongressStage.SUPERSEDED && !isHeld(c.stageAt),
+  );
+  if (pending.length) {
+    const orgs = await organizationsByIds(sql, pending.map((p) => p.organizationId));
+    const names = orgs.map((o) => `${o.name} (${o.code})`).sort();
+    const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? ` and ${names.length - 10} more` : '');
+    throw UserErrorException.of('SUBORDINATES_NOT_DONE', `Lower levels first: ${names.length} subordinate congress(es) not held by ${cmd.heldEnd}: ${shown}.`, f('heldEnd'));
+  }
+
+  congress.heldStart = cmd.heldStart;
+  congress.heldEnd = cmd.heldEnd;
+  congress.delegatesConvened = cmd.delegatesConvened ?? null;
+  congress.delegatesAttending = cmd.delegatesAttending ?? null;
+  congress.committeeSize = cmd.committeeSize ?? null;
+  congress.committeeFormation = cmd.committeeFormation;
+  congress.delegatesExOfficio = cmd.delegatesToSuperior?.exOfficio ?? null;
+  congress.delegatesElected = cmd.delegatesToSuperior?.elected ?? null;
+  congress.delegatesAppointed = cmd.delegatesToSuperior?.appointed ?? null;
+  congress.delegatesAlternate = cmd.delegatesToSuperior?.alternate ?? null;
+  await recordEvent(em, congress, CongressStage.HELD, cmd.heldEnd, cmd.actor, cmd.note);
+  await flush(em);
+  return reread(em, congress.id);
+}
