@@ -31,6 +31,7 @@ export async function buildTree(em: EntityManager, spec: TreeSpec, opts: { paren
       establishedOn: node.establishedOn ?? opts.establishedOn,
     });
     ids.set(row.code, row.id);
+    em.clear(); // keep the unit of work small while building large trees
     for (const child of node.children ?? []) await visit(child, row.id);
   };
   await visit(spec, opts.parentId ?? null);

@@ -135,6 +135,10 @@ describe('the congress calendar', () => {
       counts.push(res.statements);
     }
     process.stdout.write(`statements per request (10 vs 40 organisations with congresses): ${counts.join(' vs ')}\n`);
-    expect(counts[1]).toBe(counts[0]);
+    // One batch per loader and tree depth: a constant, not one per organisation. Two depths resolving in the same
+    // tick may share a batch, so the figure can be one lower on a given run; it never grows with the list.
+    expect(counts[0]).toBeLessThanOrEqual(9);
+    expect(counts[1]).toBeLessThanOrEqual(9);
+    expect(Math.abs(counts[1] - counts[0])).toBeLessThanOrEqual(1);
   });
 });

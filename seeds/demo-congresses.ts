@@ -1,0 +1,156 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { addDays } from '../src/common/dates';
+import { CommitteeFormation, CongressStage } from '../src/congress/congress.enums';
+import { advanceCongress, postponeCongress, recordCongressResult, scheduleCongress } from '../src/congress/congress.service';
+import type { CongressRow } from '../src/congress/congress.repository';
+import type { TreeSpec } from './tree-builder';
+
+/**
+ * The congresses of the demo tree for 2025–2030, told as their history from the autumn of 2024 on: cells first
+ * (by 31 Mar 2025), base organisations in April–June (a pilot, Đảng bộ Cơ quan Bộ Tài chính, in March), ministry
+ * committees in July–August, a few late or postponed. Committees that the 2025 restructuring ended (the Bloc, the
+ * Central Enterprises Bloc, the Finance and Planning-and-Investment committees) stop mid-preparation, and the
+ * National Congress is still being prepared. Dates are deterministic functions of the codes.
+ */
+
+export const PILOT_CODES = new Set(['BTC-CQ']);
+/** Stop preparing at this stage (the restructuring of 2025 overtook them). */
+const STOPPED: Record<string, CongressStage> = {
+  TW: CongressStage.PERSONNEL_PLANNED,
+  KCQTW: CongressStage.PLAN_ISSUED,
+  KDNTW: CongressStage.PLAN_ISSUED,
+  BTC: CongressStage.DOCUMENTS_DRAFTED,
+  BKHDT: CongressStage.DOCUMENTS_DRAFTED,
+  'BTC-HVTC': CongressStage.APPROVED,
+};
+/** Postponed and not yet held. */
+const POSTPONED: Record<string, string> = { 'BTC-HVTC-CB03': 'Chờ kiện toàn cấp ủy sau điều động cán bộ' };
+
+const LENGTH: Record<string, number> = {
+  CELL: 1, SUB_COMMITTEE: 1, BASE_CELL: 1, BASE_COMMITTEE: 2, ABOVE_BASE: 3, DIRECTLY_UNDER_CENTRAL: 3, CENTRAL_COMMITTEE: 5,
+};
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (const c of s) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h;
+}
+
+function defaultStart(node: TreeSpec, pilot: boolean): string {
+  const h = hash(node.code);
+  switch (node.level) {
+    case 'CELL':
+      return pilot ? addDays('2024-11-20', h % 45) : addDays('2024-11-18', h % 120);
+    case 'SUB_COMMITTEE':
+      return pilot ? addDays('2025-01-15', h % 20) : addDays('2025-03-10', h % 15);
+    case 'BASE_CELL':
+    case 'BASE_COMMITTEE':
+      return pilot ? '2025-03-20' : addDays('2025-04-08', h % 75);
+    case 'ABOVE_BASE':
+      return addDays('2025-07-20', h % 30);
+    case 'DIRECTLY_UNDER_CENTRAL':
+      return addDays('2025-10-14', h % 5);
+    default:
+      return '2026-01-19';
+  }
+}
+
+interface Planned {
+  node: TreeSpec;
+  start: string;
+  end: string;
+  late: boolean;
+  held: boolean;
+}
+
+/** Plans the subtree (children before parents) so that a parent always starts after its subordinates end. */
+function plan(node: TreeSpec, pilot: boolean, out: Planned[]): Planned {
+  const isPilot = pilot || PILOT_CODES.has(node.code);
+  const children = (node.children ?? []).map((c) => plan(c, isPilot, out));
+  const latestChild = children.filter((c) => c.held).reduce((m, c) => (c.end > m ? c.end : m), '');
+  let start = defaultStart(node, isPilot);
+  if (latestChild && addDays(latestChild, 2) > start) start = addDays(latestChild, 2);
+  const late = node.level !== 'CENTRAL_COMMITTEE' && !PILOT_CODES.has(node.code) && hash(node.code + ':late') % 9 === 0;
+  const heldStart = late ? addDays(start, 20) : start;
+  const held = !STOPPED[node.code] && !POSTPONED[node.code] && children.every((c) => c.held);
+  const p = { node, start, end: addDays(heldStart, LENGTH[node.level] - 1), late, held };
+  out.push(p);
+  return p;
+}
+
+export async function seedDemoCongresses(em: EntityManager, tree: TreeSpec, ids: Map<string, string>, today: string): Promise<number> {
+  const planned: Planned[] = [];
+  plan(tree, false, planned);
+  for (const p of planned) {
+    await tell(em, p, ids.get(p.node.code)!, today);
+    em.clear(); // keep the unit of work small: each flush walks every managed entity
+  }
+  return planned.length;
+}
+
+/** One congress's story through the services, so the demo obeys every rule a user would meet. */
+async function tell(em: EntityManager, p: Planned, organizationId: string, today: string) {
+  const { node, start } = p;
+  const length = LENGTH[node.level];
+  let c: CongressRow = await scheduleCongress(em, {
+    organizationId,
+    term: '2025-2030',
+    plannedStart: start,
+    plannedEnd: addDays(start, length - 1),
+    pilot: PILOT_CODES.has(node.code),
+    ordinal: 1 + (hash(node.code + ':ordinal') % 12),
+    actor: 'demo seed',
+  });
+  const h = hash(node.code + ':plan');
+  const planIssued =
+    node.level === 'CELL' || node.level === 'SUB_COMMITTEE'
+      ? addDays(start, -(50 + (h % 30)))
+      : node.level === 'BASE_COMMITTEE' || node.level === 'BASE_CELL'
+        ? addDays('2024-10-20', h % 40)
+        : addDays('2024-11-15', h % 40);
+  const steps: [CongressStage, string][] = [
+    [CongressStage.PLAN_ISSUED, planIssued < '2024-09-15' ? '2024-09-15' : planIssued],
+    [CongressStage.DOCUMENTS_DRAFTED, addDays(start, -40)],
+    [CongressStage.PERSONNEL_PLANNED, addDays(start, -25)],
+    [CongressStage.APPROVED, addDays(start, -10)],
+  ];
+  const stop = STOPPED[node.code];
+  for (const [stage, effectiveOn] of steps) {
+    if (effectiveOn > today) return;
+    c = await advanceCongress(em, { id: c.id, version: c.version, stage, effectiveOn, actor: 'demo seed' }, today);
+    if (stage === stop) return;
+  }
+  if (POSTPONED[node.code] || p.late) {
+    const newStart = POSTPONED[node.code] ? addDays(start, 45) : addDays(start, 20);
+    c = await postponeCongress(
+      em,
+      { id: c.id, version: c.version, reason: POSTPONED[node.code] ?? 'Lùi thời gian để hoàn thiện văn kiện', plannedStart: newStart, plannedEnd: addDays(newStart, length - 1), effectiveOn: addDays(start, -3), actor: 'demo seed' },
+      today,
+    );
+    if (POSTPONED[node.code]) return;
+    c = await advanceCongress(em, { id: c.id, version: c.version, stage: CongressStage.APPROVED, effectiveOn: addDays(start, 5), actor: 'demo seed' }, today);
+  }
+  if (!p.held || p.end > today) return;
+  const heldStart = addDays(p.end, -(length - 1));
+  const size = node.level === 'CELL' || node.level === 'BASE_CELL' ? (node.members ?? 20) : 80 + (hash(node.code) % 220);
+  c = await recordCongressResult(
+    em,
+    {
+      id: c.id,
+      version: c.version,
+      heldStart,
+      heldEnd: p.end,
+      delegatesConvened: size,
+      delegatesAttending: size - (hash(node.code + ':absent') % Math.max(1, Math.floor(size / 20))),
+      committeeSize: node.level === 'CELL' || node.level === 'SUB_COMMITTEE' ? ((node.members ?? 0) >= 9 ? 3 : 1) : 7 + (hash(node.code) % 12),
+      committeeFormation: CommitteeFormation.ELECTED,
+      delegatesToSuperior: { exOfficio: 3 + (hash(node.code) % 5), elected: 5 + (hash(node.code) % 20), appointed: 0, alternate: 1 },
+      actor: 'demo seed',
+    },
+    today,
+  );
+  const confirmed = addDays(p.end, 14);
+  if (confirmed <= today) {
+    await advanceCongress(em, { id: c.id, version: c.version, stage: CongressStage.RESULTS_CONFIRMED, effectiveOn: confirmed, actor: 'demo seed' }, today);
+  }
+}
