@@ -9,6 +9,9 @@ import { OrganizationCongressResolver } from './congress/organization-congress.r
 import { NodeResolver } from './node/node.resolver';
 import { OrganizationFieldsResolver } from './organization/organization.fields.resolver';
 import { OrganizationResolver } from './organization/organization.resolver';
+import { OrganizationRestructuringResolver } from './restructuring/organization-restructuring.resolver';
+import { RestructuringFieldsResolver, RestructuringParticipantResolver } from './restructuring/restructuring.fields.resolver';
+import { RestructuringResolver } from './restructuring/restructuring.resolver';
 
 export const resolvers = [
   NodeResolver,
@@ -18,6 +21,10 @@ export const resolvers = [
   CongressResolver,
   CongressFieldsResolver,
   ScheduleConflictResolver,
+  OrganizationRestructuringResolver,
+  RestructuringResolver,
+  RestructuringFieldsResolver,
+  RestructuringParticipantResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -4,6 +4,7 @@ import { fromGlobalId, type DecodedId } from '../common/global-id';
 import { Node } from '../common/node';
 import { CongressType } from '../congress/congress.types';
 import { OrganizationType } from '../organization/organization.types';
+import { RestructuringType } from '../restructuring/restructuring.types';
 import type { Context } from '../server/context';
 
 async function load(ctx: Context, { type, id }: DecodedId): Promise<Node | null> {
@@ -15,6 +16,10 @@ async function load(ctx: Context, { type, id }: DecodedId): Promise<Node | null>
     case 'Congress': {
       const row = await ctx.loaders.congresses.byId.load(id);
       return row && CongressType.from(row, ctx.today);
+    }
+    case 'Restructuring': {
+      const row = await ctx.loaders.restructurings.byId.load(id);
+      return row && RestructuringType.from(row, ctx.today);
     }
     default:
       return null;

@@ -4,7 +4,7 @@ import { OrganizationLevel } from './organization.levels';
 /** A party organisation. Where it sits in the tree over time lives in `OrganizationPlacement`. */
 @Entity({ tableName: 'organization' })
 export class Organization {
-  [OptionalProps]?: 'aboveBasePowers' | 'memberCount' | 'version' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'aboveBasePowers' | 'memberCount' | 'version' | 'createdAt' | 'updatedAt' | 'pendingEstablishment' | 'renamed';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -33,6 +33,14 @@ export class Organization {
 
   @Property({ type: 'date', nullable: true })
   endedOn?: string | null;
+
+  /** Created by a proposed restructuring: not in the tree until it is applied. */
+  @Property({ type: 'boolean' })
+  pendingEstablishment: boolean = false;
+
+  /** Has earlier names in organization_name (renamed by a restructuring). */
+  @Property({ type: 'boolean' })
+  renamed: boolean = false;
 
   /** Folded name, short name and code, for diacritic-insensitive search. */
   @Property({ type: 'text' })

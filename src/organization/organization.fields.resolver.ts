@@ -33,6 +33,18 @@ function connection(page: TreePage, first: number, after: unknown, date: string,
 /** Tree fields of Organization; every one goes through the request's loaders and inherits the parent's date. */
 @Resolver(() => OrganizationType)
 export class OrganizationFieldsResolver {
+  @FieldResolver(() => String, { description: 'Full Vietnamese name in force on the date read: after a rename, earlier dates keep the old name.' })
+  name(@Root() org: OrganizationType, @Ctx() ctx: Context): string | Promise<string> {
+    if (!org.renamed) return org.currentName;
+    return ctx.loaders.organizations.nameAt.load({ id: org.uuid, date: org.asOf }).then((n) => n?.name ?? org.currentName);
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  shortName(@Root() org: OrganizationType, @Ctx() ctx: Context): string | null | Promise<string | null> {
+    if (!org.renamed) return org.currentShortName;
+    return ctx.loaders.organizations.nameAt.load({ id: org.uuid, date: org.asOf }).then((n) => (n ? n.shortName : org.currentShortName));
+  }
+
   @FieldResolver(() => OrganizationType, { nullable: true, description: 'The parent on the date; null for a root or outside its lifetime.' })
   async parent(@Root() org: OrganizationType, @Arg('asOf', () => DateScalar, asOfArg) asOf: string | null, @Ctx() ctx: Context) {
     const date = asOf ?? org.asOf;

@@ -3,6 +3,8 @@ import type { Sql } from '../common/sql';
 import type { OrganizationLevel } from './organization.levels';
 import {
   childrenPages,
+  namesAt,
+  type NameRow,
   descendantsPages,
   organizationsByCodes,
   organizationsByIds,
@@ -83,6 +85,16 @@ export function createOrganizationLoaders(sql: Sql) {
     { cacheKeyFn: placementKey },
   );
 
+  const nameAt = new DataLoader<PlacementKey, NameRow | null, string>(
+    async (keys) => {
+      const rows = await namesAt(sql, keys);
+      const out: (NameRow | null)[] = keys.map(() => null);
+      for (const row of rows) out[Number(row.keyIndex)] = row;
+      return out;
+    },
+    { cacheKeyFn: placementKey },
+  );
+
   const prime = (rows: TreePage['rows'], date: string) => {
     for (const r of rows) {
       byId.prime(r.id, r);
@@ -94,6 +106,8 @@ export function createOrganizationLoaders(sql: Sql) {
     byId,
     byCode,
     placementAt,
+    /** An earlier name in force on a date (only for renamed organisations). */
+    nameAt,
     children: pageLoader(sql, childrenPages, prime),
     descendants: pageLoader(sql, descendantsPages, prime),
     /** After a write: everything cached may be stale. */
@@ -101,6 +115,7 @@ export function createOrganizationLoaders(sql: Sql) {
       byId.clearAll();
       byCode.clearAll();
       placementAt.clearAll();
+      nameAt.clearAll();
       this.children.clearAll();
       this.descendants.clearAll();
     },

@@ -16,6 +16,10 @@ export interface OrganizationRow {
   endedOn: string | null;
   version: number;
   sortKey: string;
+  /** Has earlier names (organization_name): `name` then depends on the date read. */
+  renamed: boolean;
+  /** Created by a proposed restructuring, not in the tree yet. */
+  pendingEstablishment: boolean;
 }
 
 export interface PlacementRow {
@@ -28,7 +32,8 @@ export interface PlacementRow {
 }
 
 export const ORG_COLUMNS = `o.id, o.code, o.name, o.short_name as "shortName", o.level, o.above_base_powers as "aboveBasePowers",
-  o.member_count as "memberCount", o.established_on as "establishedOn", o.ended_on as "endedOn", o.version, o.sort_key as "sortKey"`;
+  o.member_count as "memberCount", o.established_on as "establishedOn", o.ended_on as "endedOn", o.version, o.sort_key as "sortKey",
+  o.renamed, o.pending_establishment as "pendingEstablishment"`;
 
 const PLACEMENT_COLUMNS = `p.organization_id as "organizationId", p.parent_id as "parentId", p.path, p.depth,
   p.valid_from as "validFrom", p.valid_to as "validTo"`;
@@ -86,6 +91,8 @@ function toTreeRows(rows: Record<string, unknown>[]): Map<string, TreePage> {
       endedOn: r.endedOn as string | null,
       version: r.version as number,
       sortKey: r.sortKey as string,
+      renamed: r.renamed as boolean,
+      pendingEstablishment: r.pendingEstablishment as boolean,
       placement: {
         organizationId: r.id as string,
         parentId: r.parentId as string | null,
@@ -195,4 +202,21 @@ export async function searchOrganizations(sql: Sql, q: OrganizationSearch): Prom
     [...params, ...pageParams, q.first + 1],
   );
   return toTreeRows(rows).get('all') ?? { rows: [], total: 0 };
+}
+
+export interface NameRow {
+  organizationId: string;
+  keyIndex: number;
+  name: string;
+  shortName: string | null;
+}
+
+/** Earlier names in force on each (organisation, date) pair; none when the current name applies. */
+export async function namesAt(sql: Sql, keys: readonly { id: string; date: string }[]): Promise<NameRow[]> {
+  return sql(
+    `select k.i - 1 as "keyIndex", n.organization_id as "organizationId", n.name, n.short_name as "shortName"
+       from unnest(?::uuid[], ?::date[]) with ordinality as k(id, d, i)
+       join organization_name n on n.organization_id = k.id and n.valid_from <= k.d and n.valid_to > k.d`,
+    [keys.map((k) => k.id), keys.map((k) => k.date)],
+  );
 }

@@ -2,15 +2,15 @@ import crypto from 'node:crypto';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserError, UserErrorException } from '../common/errors';
-import { sqlOf, type Sql } from '../common/sql';
+import { sqlOf } from '../common/sql';
 import { foldVietnamese } from '../common/text';
 import { Organization } from './organization.entity';
 import { LEVEL_NAMES_VI, mayBeChildOf, OrganizationLevel } from './organization.levels';
-import { organizationsByIds, placementsAt, type OrganizationRow, type PlacementRow } from './organization.repository';
+import type { OrganizationRow } from './organization.repository';
+import { lockTree, placementOn, placeOrganization, readOrganization, relocateSubtree } from './organization.tree';
 
 /** The rules of the tree. Every function runs inside the caller's transaction and throws UserErrorException. */
 
-const TREE_LOCK = 727_001;
 export const CODE_RE = /^[A-Z0-9][A-Z0-9._-]{0,39}$/;
 export const MAX_NAME = 300;
 export const MAX_SHORT_NAME = 100;
@@ -27,6 +27,8 @@ export interface OrganizationCreate {
   memberCount?: number;
   aboveBasePowers?: boolean;
   establishedOn: string;
+  /** Created for a proposed restructuring: recorded, but in the tree only once the restructuring is applied. */
+  pending?: boolean;
 }
 
 export interface OrganizationChange {
@@ -71,15 +73,6 @@ export const normalizeCode = (code: string) => code.trim().toUpperCase();
 const searchTextOf = (o: { code: string; name: string; shortName?: string | null }) =>
   foldVietnamese([o.name, o.shortName ?? '', o.code].join(' '));
 
-async function placementOn(sql: Sql, id: string, date: string): Promise<PlacementRow | null> {
-  const [row] = await placementsAt(sql, [{ id, date }]);
-  return row ?? null;
-}
-
-async function readOrganization(sql: Sql, id: string): Promise<OrganizationRow | null> {
-  const [row] = await organizationsByIds(sql, [id]);
-  return row ?? null;
-}
 
 export async function createOrganization(em: EntityManager, input: OrganizationCreate): Promise<OrganizationRow> {
   const sql = sqlOf(em);
@@ -87,10 +80,12 @@ export async function createOrganization(em: EntityManager, input: OrganizationC
   if (errors.length) throw new UserErrorException(errors);
   const code = normalizeCode(input.code);
 
-  await sql('select pg_advisory_xact_lock_shared(?)', [TREE_LOCK]);
-  let parentPath: string[] = [];
-  if (input.parentId) {
-    const parent = await readOrganization(sql, input.parentId);
+  await lockTree(sql, 'shared');
+  let parent: OrganizationRow | null = null;
+  if (input.pending) {
+    // Placed by its restructuring on apply, where the parent and level are checked on the effective date.
+  } else if (input.parentId) {
+    parent = await readOrganization(sql, input.parentId);
     if (!parent) throw UserErrorException.of('NOT_FOUND', 'The parent organisation does not exist.', f('parent'));
     const placement = await placementOn(sql, parent.id, input.establishedOn);
     if (!placement || placement.validTo !== null) {
@@ -103,7 +98,6 @@ export async function createOrganization(em: EntityManager, input: OrganizationC
     if (!mayBeChildOf(input.level, parent)) {
       throw UserErrorException.of('LEVEL_NOT_ALLOWED', `A ${LEVEL_NAMES_VI[input.level]} cannot sit under a ${LEVEL_NAMES_VI[parent.level]}.`, f('level'));
     }
-    parentPath = placement.path;
   } else if (!mayBeChildOf(input.level, null)) {
     throw UserErrorException.of('REQUIRED', 'Only a CENTRAL_COMMITTEE may be created without a parent.', f('parent'));
   }
@@ -124,16 +118,14 @@ export async function createOrganization(em: EntityManager, input: OrganizationC
     memberCount: input.memberCount ?? 0,
     establishedOn: input.establishedOn,
     endedOn: null,
+    pendingEstablishment: input.pending ?? false,
     searchText: searchTextOf({ code, name, shortName }),
     sortKey: foldVietnamese(name),
   });
   await flushMapped(em);
-  const path = [...parentPath, id];
-  await sql(
-    `insert into organization_placement (organization_id, parent_id, path, depth, valid_from) values (?, ?, ?::uuid[], ?, ?)`,
-    [id, input.parentId ?? null, path, path.length - 1, input.establishedOn],
-  );
-  return (await readOrganization(sql, id))!;
+  const created = (await readOrganization(sql, id))!;
+  if (!input.pending) await placeOrganization(sql, created, parent, input.establishedOn, f('parent'));
+  return created;
 }
 
 export async function updateOrganization(em: EntityManager, input: OrganizationChange, today: string): Promise<OrganizationRow> {
@@ -178,66 +170,23 @@ export async function updateOrganization(em: EntityManager, input: OrganizationC
 }
 
 /**
- * Moves an organisation and its subtree under a new parent from `effectiveOn`: closes the open placements of the
- * subtree on that day and opens new ones with the new paths. Costs O(size of the subtree).
+ * Moves an organisation and its subtree under a new parent from `effectiveOn` (see relocateSubtree).
  * Moves are serialised (one tree lock) so two concurrent moves cannot build a cycle between them.
  */
 export async function moveOrganization(em: EntityManager, input: OrganizationMove): Promise<OrganizationRow> {
   const sql = sqlOf(em);
-  const d = input.effectiveOn;
-  await sql('select pg_advisory_xact_lock(?)', [TREE_LOCK]);
-  const [org] = await sql<{ version: number; level: OrganizationLevel }>('select version, level from organization where id = ? for update', [input.id]);
-  if (!org) throw UserErrorException.of('NOT_FOUND', 'No such organisation.', f('id'));
-  if (input.version != null && input.version !== org.version) {
-    throw UserErrorException.of('STALE_VERSION', `The organisation changed since you read it (version ${org.version}, you sent ${input.version}).`, f('version'));
+  await lockTree(sql, 'exclusive');
+  const [locked] = await sql<{ version: number }>('select version from organization where id = ? for update', [input.id]);
+  if (!locked) throw UserErrorException.of('NOT_FOUND', 'No such organisation.', f('id'));
+  if (input.version != null && input.version !== locked.version) {
+    throw UserErrorException.of('STALE_VERSION', `The organisation changed since you read it (version ${locked.version}, you sent ${input.version}).`, f('version'));
   }
+  const org = (await readOrganization(sql, input.id))!;
   const parent = await readOrganization(sql, input.newParentId);
   if (!parent) throw UserErrorException.of('NOT_FOUND', 'The new parent does not exist.', f('newParent'));
-
-  const here = await placementOn(sql, input.id, d);
-  if (!here) throw UserErrorException.of('NOT_ACTIVE', `The organisation is not in the tree on ${d}.`, f('effectiveOn'));
-  const there = await placementOn(sql, parent.id, d);
-  if (!there || there.validTo !== null) {
-    throw UserErrorException.of('PARENT_NOT_ACTIVE', `The new parent is not in the tree from ${d} on.`, f('newParent'));
-  }
-  if (there.path.includes(input.id)) {
-    throw UserErrorException.of('CYCLE', 'An organisation cannot be moved under itself or one of its descendants.', f('newParent'));
-  }
-  if (here.parentId === parent.id) throw UserErrorException.of('SAME_PARENT', 'It already sits under that parent.', f('newParent'));
-  if (!mayBeChildOf(org.level, parent)) {
-    throw UserErrorException.of('LEVEL_NOT_ALLOWED', `A ${LEVEL_NAMES_VI[org.level]} cannot sit under a ${LEVEL_NAMES_VI[parent.level]}.`, f('newParent'));
-  }
-  const [later] = await sql(
-    `select 1 from organization_placement p
-      where p.path @> array[?::uuid] and (p.valid_from > ? or (p.valid_to is not null and p.valid_to > ?)) limit 1`,
-    [input.id, d, d],
-  );
-  if (later) {
-    throw UserErrorException.of('OUT_OF_ORDER', `The subtree already has changes dated after ${d}; record changes in date order.`, f('effectiveOn'));
-  }
-
-  const newPath = `?::uuid[] || p.path[array_position(p.path, ?::uuid):]`;
-  // Rows that start on the effective day itself are re-pointed in place (a same-day correction, no history lost).
-  await sql(
-    `update organization_placement p
-        set path = ${newPath}, depth = cardinality(${newPath}) - 1,
-            parent_id = case when p.organization_id = ? then ?::uuid else p.parent_id end
-      where p.path @> array[?::uuid] and p.valid_to is null and p.valid_from = ?`,
-    [there.path, input.id, there.path, input.id, input.id, parent.id, input.id, d],
-  );
-  const closed = await sql<{ id: string }>(
-    `update organization_placement p set valid_to = ? where p.path @> array[?::uuid] and p.valid_to is null and p.valid_from < ? returning p.id`,
-    [d, input.id, d],
-  );
-  if (closed.length) {
-    await sql(
-      `insert into organization_placement (organization_id, parent_id, path, depth, valid_from)
-       select p.organization_id, case when p.organization_id = ? then ?::uuid else p.parent_id end,
-              ${newPath}, cardinality(${newPath}) - 1, ?
-         from organization_placement p where p.id = any(?::bigint[])`,
-      [input.id, parent.id, there.path, input.id, there.path, input.id, d, closed.map((r) => r.id)],
-    );
-  }
+  const here = await placementOn(sql, org.id, input.effectiveOn);
+  if (!here) throw UserErrorException.of('NOT_ACTIVE', `The organisation is not in the tree on ${input.effectiveOn}.`, f('effectiveOn'));
+  await relocateSubtree(sql, org, parent, input.effectiveOn, f('newParent'));
   await sql('update organization set version = version + 1, updated_at = now() where id = ?', [input.id]);
   return (await readOrganization(sql, input.id))!;
 }

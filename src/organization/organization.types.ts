@@ -22,11 +22,11 @@ export class OrganizationType implements Node {
   @Field({ description: 'Unique human-readable code, e.g. "BTC" for Đảng ủy Bộ Tài chính.' })
   code!: string;
 
-  @Field({ description: 'Full Vietnamese name.' })
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  shortName!: string | null;
+  /** Current name; `name` answers the name in force on the date read (see the fields resolver). */
+  currentName!: string;
+  currentShortName!: string | null;
+  /** Has earlier names. */
+  renamed!: boolean;
 
   @Field(() => OrganizationLevel)
   level!: OrganizationLevel;
@@ -51,8 +51,9 @@ export class OrganizationType implements Node {
     o.uuid = row.id;
     o.asOf = asOf;
     o.code = row.code;
-    o.name = row.name;
-    o.shortName = row.shortName;
+    o.currentName = row.name;
+    o.currentShortName = row.shortName;
+    o.renamed = row.renamed;
     o.level = row.level;
     o.aboveBasePowers = row.aboveBasePowers;
     o.memberCount = row.memberCount;

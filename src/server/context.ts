@@ -3,18 +3,22 @@ import type { Logger } from '../common/log';
 import { sqlOf } from '../common/sql';
 import { createCongressLoaders } from '../congress/congress.loaders';
 import { createOrganizationLoaders } from '../organization/organization.loaders';
+import { createRestructuringLoaders } from '../restructuring/restructuring.loaders';
 
 /** One loader set per request (graphql/dataloader's README): nothing cached outlives the request. */
 export function createLoaders(em: EntityManager) {
   const sql = sqlOf(em);
   const organizations = createOrganizationLoaders(sql);
   const congresses = createCongressLoaders(sql);
+  const restructurings = createRestructuringLoaders(sql);
   return {
     organizations,
     congresses,
+    restructurings,
     clearAll() {
       organizations.clearAll();
       congresses.clearAll();
+      restructurings.clearAll();
     },
   };
 }

@@ -1,0 +1,103 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UserErrorException } from '../common/errors';
+import { sqlOf, type Sql } from '../common/sql';
+import { foldVietnamese } from '../common/text';
+import { openSuccessorCongress, supersedeCongresses } from '../congress/congress.service';
+import { organizationsByIds, type OrganizationRow } from '../organization/organization.repository';
+import { endOrganization, lockTree, placeOrganization, relocateSubtree, renameOrganization } from '../organization/organization.tree';
+import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
+import { participantsOf, restructuringsByIds, type ParticipantRow, type RestructuringRow } from './restructuring.repository';
+import { lockRestructuring, recordStatus } from './restructuring.service';
+
+export interface ApplyHooks {
+  /** Called after the first writes (tests inject a failure here to prove the transaction is all or nothing). */
+  afterFirstWrites?: () => void | Promise<void>;
+}
+
+const FIELD = ['input', 'id'];
+
+/**
+ * Applies an approved restructuring to the tree from its effective date, in one transaction: created targets enter
+ * the tree, subtrees move (children of merged or absorbed sources follow them into the target), sources end,
+ * members follow, lineage is recorded, the sources' unheld congresses are superseded, and each created target gets
+ * a two-content congress numbered I with an interim appointed committee. Nothing earlier is overwritten.
+ */
+export async function applyRestructuring(em: EntityManager, cmd: { id: string; version: number; actor?: string | null }, hooks: ApplyHooks = {}): Promise<RestructuringRow> {
+  const sql = sqlOf(em);
+  await lockTree(sql, 'exclusive');
+  const r = await lockRestructuring(sql, cmd.id, cmd.version);
+  if (r.status === RestructuringStatus.EFFECTIVE) throw UserErrorException.of('ALREADY_APPLIED', 'This restructuring is already in effect.', FIELD);
+  if (r.status === RestructuringStatus.CANCELLED) throw UserErrorException.of('NOT_ALLOWED', 'This restructuring was cancelled.', FIELD);
+  if (r.status !== RestructuringStatus.APPROVED || !r.effectiveOn) {
+    throw UserErrorException.of('NOT_APPROVED', 'Approve the restructuring (decision and effective date) before applying it.', FIELD);
+  }
+  const d = r.effectiveOn;
+  const parts = await participantsOf(sql, [r.id]);
+  const org = await organizationLookup(sql, parts);
+
+  // 1. Created targets enter the tree, parents before children.
+  let waiting = parts.filter((p) => p.createdByRestructuring);
+  while (waiting.length) {
+    const ready = waiting.filter((p) => !waiting.some((w) => w.organizationId === p.newParentId));
+    for (const p of ready) {
+      await placeOrganization(sql, org(p.organizationId), p.newParentId ? org(p.newParentId) : null, d, FIELD);
+      await sql(`update organization set pending_establishment = false, established_on = ? where id = ?`, [d, p.organizationId]);
+    }
+    waiting = waiting.filter((p) => !ready.includes(p));
+  }
+  await hooks.afterFirstWrites?.();
+
+  // 2. A new name from the effective date.
+  for (const p of parts.filter((p) => p.role === ParticipantRole.TARGET && p.newName)) {
+    const o = org(p.organizationId);
+    const searchText = foldVietnamese([p.newName!, p.newShortName ?? '', o.code].join(' '));
+    await renameOrganization(sql, o, p.newName!, p.newShortName, d, searchText, foldVietnamese(p.newName!));
+  }
+
+  // 3. Moves as decided; for a merge or an absorption, what is not listed follows its source into the target.
+  const moved = new Set<string>();
+  for (const p of parts.filter((p) => p.role === ParticipantRole.MOVED)) {
+    await relocateSubtree(sql, org(p.organizationId), org(p.newParentId!), d, FIELD);
+    moved.add(p.organizationId);
+  }
+  const sources = parts.filter((p) => p.role === ParticipantRole.SOURCE).map((p) => org(p.organizationId));
+  const targets = parts.filter((p) => p.role === ParticipantRole.TARGET && !p.newName).map((p) => org(p.organizationId));
+  if ((r.kind === RestructuringKind.MERGE || r.kind === RestructuringKind.ABSORB) && targets.length === 1) {
+    for (const source of sources) {
+      const children = await sql<{ id: string }>(
+        `select organization_id as id from organization_placement where parent_id = ? and valid_from <= ? and (valid_to is null or valid_to > ?)`,
+        [source.id, d, d],
+      );
+      const rows = await organizationsByIds(sql, children.map((c) => c.id).filter((id) => !moved.has(id)));
+      for (const child of rows) await relocateSubtree(sql, child, targets[0], d, FIELD);
+    }
+    // Members follow (member counts are not dated: the sources keep theirs for the dates before).
+    const members = sources.reduce((n, s) => n + s.memberCount, 0);
+    if (members) await sql('update organization set member_count = member_count + ?, version = version + 1 where id = ?', [members, targets[0].id]);
+  }
+
+  // 4. Sources end; each must have nothing left under it.
+  for (const source of sources) await endOrganization(sql, source, d, FIELD);
+
+  // 5. Lineage, both ways.
+  for (const s of sources) {
+    for (const t of targets) {
+      await sql(`insert into organization_lineage (predecessor_id, successor_id, restructuring_id, effective_on) values (?, ?, ?, ?) on conflict do nothing`, [s.id, t.id, r.id, d]);
+    }
+  }
+
+  // 6. Congresses: the sources' will not take place; the new organisations hold a two-content congress, number I.
+  await supersedeCongresses(em, sources.map((s) => s.id), d, cmd.actor ?? null);
+  for (const p of parts.filter((p) => p.createdByRestructuring)) await openSuccessorCongress(em, p.organizationId, d);
+
+  await sql('delete from restructuring_pending where restructuring_id = ?', [r.id]);
+  await sql(`update restructuring set status = 'EFFECTIVE', applied_at = now(), version = version + 1, updated_at = now() where id = ?`, [r.id]);
+  await recordStatus(sql, r.id, r.status, RestructuringStatus.EFFECTIVE, cmd.actor, `in effect from ${d}`);
+  return (await restructuringsByIds(sql, [r.id]))[0];
+}
+
+async function organizationLookup(sql: Sql, parts: ParticipantRow[]) {
+  const ids = [...new Set(parts.flatMap((p) => [p.organizationId, p.newParentId]).filter((x): x is string => !!x))];
+  const rows = new Map((await organizationsByIds(sql, ids)).map((o) => [o.id, o]));
+  return (id: string): OrganizationRow => rows.get(id)!;
+}

@@ -1,0 +1,33 @@
+import { Field, ObjectType } from 'type-graphql';
+import { UserError } from '../common/errors';
+import { RestructuringType } from './restructuring.types';
+
+@ObjectType({
+  description:
+    'userErrors codes: REQUIRED, TOO_LONG, INVALID_ID, NOT_FOUND, NOT_ACTIVE, INVALID_PARTICIPANTS, ALREADY_PENDING, INVALID_CODE, CODE_TAKEN, LEVEL_NOT_ALLOWED.',
+})
+export class RestructuringProposePayload {
+  @Field(() => RestructuringType, { nullable: true }) restructuring?: RestructuringType | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'userErrors codes: INVALID_ID, NOT_FOUND, STALE_VERSION, NOT_ALLOWED, REQUIRED, EFFECTIVE_BEFORE_DECISION.' })
+export class RestructuringApprovePayload {
+  @Field(() => RestructuringType, { nullable: true }) restructuring?: RestructuringType | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@ObjectType({
+  description:
+    'userErrors codes: INVALID_ID, NOT_FOUND, STALE_VERSION, NOT_APPROVED, ALREADY_APPLIED, NOT_ALLOWED, CYCLE, CHILDREN_NOT_MOVED, NOT_ACTIVE, PARENT_NOT_ACTIVE, SAME_PARENT, LEVEL_NOT_ALLOWED, OUT_OF_ORDER.',
+})
+export class RestructuringApplyPayload {
+  @Field(() => RestructuringType, { nullable: true }) restructuring?: RestructuringType | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'userErrors codes: INVALID_ID, NOT_FOUND, STALE_VERSION, NOT_ALLOWED, REQUIRED.' })
+export class RestructuringCancelPayload {
+  @Field(() => RestructuringType, { nullable: true }) restructuring?: RestructuringType | null;
+  @Field(() => [UserError]) userErrors!: UserError[];
+}

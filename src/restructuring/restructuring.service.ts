@@ -1,0 +1,240 @@
+import crypto from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UserError, UserErrorException } from '../common/errors';
+import { sqlOf, type Sql } from '../common/sql';
+import { LEVEL_NAMES_VI, mayBeChildOf, type OrganizationLevel } from '../organization/organization.levels';
+import { organizationsByIds, type OrganizationRow } from '../organization/organization.repository';
+import { createOrganization } from '../organization/organization.service';
+import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
+import { restructuringsByIds, type RestructuringRow } from './restructuring.repository';
+
+/** The lifecycle of restructurings: propose, approve, cancel. Applying is in restructuring.apply.ts. */
+
+export interface NewTargetCommand {
+  code: string;
+  name: string;
+  shortName?: string | null;
+  level: OrganizationLevel;
+  parentId?: string | null;
+  parentCode?: string | null;
+  memberCount?: number | null;
+}
+
+export interface ProposeCommand {
+  kind: RestructuringKind;
+  title: string;
+  note?: string | null;
+  effectiveOn?: string | null;
+  sources: string[];
+  targets: string[];
+  newTargets: NewTargetCommand[];
+  moves: { organizationId: string; newParentId?: string | null; newParentCode?: string | null }[];
+  rename?: { organizationId: string; name: string; shortName?: string | null } | null;
+  actor?: string | null;
+}
+
+const f = (...path: (string | number)[]) => ['input', ...path.map(String)];
+
+function checkShape(cmd: ProposeCommand): UserError | null {
+  const s = cmd.sources.length;
+  const t = cmd.targets.length;
+  const n = cmd.newTargets.length;
+  const m = cmd.moves.length;
+  const bad = (message: string) => UserError.of('INVALID_PARTICIPANTS', message, f('kind'));
+  if (cmd.rename && cmd.kind !== RestructuringKind.RENAME && cmd.kind !== RestructuringKind.REORGANIZE) return bad('Only RENAME and REORGANIZE rename.');
+  switch (cmd.kind) {
+    case RestructuringKind.MERGE:
+      return s >= 2 && n === 1 && t === 0 ? null : bad('A merge (hợp nhất) ends two or more sources and creates one new target.');
+    case RestructuringKind.ABSORB:
+      return s >= 1 && t === 1 && n === 0 ? null : bad('An absorption (sáp nhập) ends sources into one existing target.');
+    case RestructuringKind.SPLIT:
+      return s === 1 && t + n >= 2 ? null : bad('A split (chia tách) ends one source into two or more targets.');
+    case RestructuringKind.DISSOLVE:
+    case RestructuringKind.END_OPERATION:
+      return s >= 1 && t + n === 0 ? null : bad('Dissolving or ending operation ends sources and has no target.');
+    case RestructuringKind.ESTABLISH:
+      return n >= 1 && s === 0 && t === 0 ? null : bad('Establishing creates new targets and ends nothing.');
+    case RestructuringKind.TRANSFER:
+      return m >= 1 && s + t + n === 0 ? null : bad('A transfer (chuyển giao nguyên trạng) only moves subtrees.');
+    case RestructuringKind.RENAME:
+      return cmd.rename && s + t + n + m === 0 ? null : bad('A rename names one organisation and nothing else.');
+    default:
+      return s + t + n + m > 0 || cmd.rename ? null : bad('Nothing to reorganise.');
+  }
+}
+
+export async function proposeRestructuring(em: EntityManager, cmd: ProposeCommand, today: string): Promise<RestructuringRow> {
+  const sql = sqlOf(em);
+  const errors: UserError[] = [];
+  const title = cmd.title.trim();
+  if (!title) errors.push(UserError.of('REQUIRED', 'A title is required.', f('title')));
+  else if (title.length > 500) errors.push(UserError.of('TOO_LONG', 'At most 500 characters.', f('title')));
+  const shape = checkShape(cmd);
+  if (shape) errors.push(shape);
+  if (errors.length) throw new UserErrorException(errors);
+
+  // Every existing organisation named, with where it was named.
+  const named: [string, string[]][] = [
+    ...cmd.sources.map((id, i) => [id, f('sources', i)] as [string, string[]]),
+    ...cmd.targets.map((id, i) => [id, f('targets', i)] as [string, string[]]),
+    ...cmd.moves.map((m, i) => [m.organizationId, f('moves', i, 'organization')] as [string, string[]]),
+    ...cmd.moves.filter((m) => m.newParentId).map((m, i) => [m.newParentId!, f('moves', i, 'newParent')] as [string, string[]]),
+    ...cmd.newTargets.filter((t) => t.parentId).map((t, i) => [t.parentId!, f('newTargets', i, 'parent')] as [string, string[]]),
+    ...(cmd.rename ? [[cmd.rename.organizationId, f('rename', 'organization')] as [string, string[]]] : []),
+  ];
+  const orgs = new Map((await organizationsByIds(sql, [...new Set(named.map(([id]) => id))])).map((o) => [o.id, o]));
+  for (const [id, field] of named) {
+    const org = orgs.get(id);
+    if (!org) throw UserErrorException.of('NOT_FOUND', 'No such organisation.', field);
+    if (org.endedOn || org.pendingEstablishment) throw UserErrorException.of('NOT_ACTIVE', `${org.name} has ended or is not established yet.`, field);
+  }
+  const roles = new Map<string, string>();
+  for (const [id, role] of [...cmd.sources.map((id) => [id, 'source']), ...cmd.targets.map((id) => [id, 'target']), ...cmd.moves.map((m) => [m.organizationId, 'moved'])]) {
+    if (roles.has(id)) throw UserErrorException.of('INVALID_PARTICIPANTS', `${orgs.get(id)!.name} is named twice (${roles.get(id)} and ${role}).`, f('kind'));
+    roles.set(id, role);
+  }
+
+  const id = crypto.randomUUID();
+  const effectiveOn = cmd.effectiveOn ?? null;
+  await sql(`insert into restructuring (id, kind, title, note, effective_on) values (?, ?, ?, ?, ?)`, [id, cmd.kind, title, cmd.note?.trim() || null, effectiveOn]);
+
+  // New targets: recorded now (so participants can point at them), in the tree only once applied.
+  const created = new Map<string, OrganizationRow>();
+  for (const [i, t] of cmd.newTargets.entries()) {
+    const row = await createOrganization(em, {
+      code: t.code,
+      name: t.name,
+      shortName: t.shortName,
+      level: t.level,
+      parentId: null,
+      memberCount: t.memberCount ?? 0,
+      establishedOn: effectiveOn ?? today,
+      pending: true,
+    }).catch((err) => {
+      if (err instanceof UserErrorException) throw new UserErrorException(err.errors.map((e) => UserError.of(e.code, e.message, f('newTargets', i, ...(e.field ?? []).slice(1)))));
+      throw err;
+    });
+    created.set(row.code, row);
+  }
+  const resolveParent = (parentId: string | null | undefined, parentCode: string | null | undefined, field: string[]): OrganizationRow => {
+    if (parentId) return orgs.get(parentId)!;
+    const byCode = parentCode ? created.get(parentCode.trim().toUpperCase()) : undefined;
+    if (!byCode) throw UserErrorException.of('NOT_FOUND', `Give a parent: an existing organisation or the code of a new one in this proposal.`, field);
+    return byCode;
+  };
+  const checkLevel = (child: OrganizationRow, parent: OrganizationRow, field: string[]) => {
+    if (!mayBeChildOf(child.level, parent)) {
+      throw UserErrorException.of('LEVEL_NOT_ALLOWED', `A ${LEVEL_NAMES_VI[child.level]} cannot sit under a ${LEVEL_NAMES_VI[parent.level]}.`, field);
+    }
+  };
+
+  let position = 0;
+  const participant = (orgId: string, role: ParticipantRole, extra: { newParentId?: string | null; newName?: string | null; newShortName?: string | null; created?: boolean } = {}) =>
+    sql(
+      `insert into restructuring_participant (restructuring_id, organization_id, role, position, new_parent_id, new_name, new_short_name, created_by_restructuring)
+       values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, orgId, role, position++, extra.newParentId ?? null, extra.newName ?? null, extra.newShortName ?? null, extra.created ?? false],
+    );
+  for (const s of cmd.sources) await participant(s, ParticipantRole.SOURCE);
+  for (const t of cmd.targets) await participant(t, ParticipantRole.TARGET);
+  for (const [i, t] of cmd.newTargets.entries()) {
+    const row = created.get(t.code.trim().toUpperCase())!;
+    const parent = t.parentId || t.parentCode ? resolveParent(t.parentId, t.parentCode, f('newTargets', i, 'parent')) : null;
+    if (parent) checkLevel(row, parent, f('newTargets', i, 'level'));
+    else if (!mayBeChildOf(row.level, null)) throw UserErrorException.of('REQUIRED', 'A new organisation needs a parent.', f('newTargets', i, 'parent'));
+    await participant(row.id, ParticipantRole.TARGET, { newParentId: parent?.id, created: true });
+  }
+  for (const [i, m] of cmd.moves.entries()) {
+    const parent = resolveParent(m.newParentId, m.newParentCode, f('moves', i, 'newParent'));
+    checkLevel(orgs.get(m.organizationId)!, parent, f('moves', i, 'newParent'));
+    await participant(m.organizationId, ParticipantRole.MOVED, { newParentId: parent.id });
+  }
+  if (cmd.rename) {
+    const name = cmd.rename.name.trim();
+    if (!name) throw UserErrorException.of('REQUIRED', 'The new name is required.', f('rename', 'name'));
+    await participant(cmd.rename.organizationId, ParticipantRole.TARGET, { newName: name, newShortName: cmd.rename.shortName?.trim() || null });
+  }
+
+  await claimPending(sql, id, [...roles.keys(), ...[...created.values()].map((o) => o.id), ...(cmd.rename ? [cmd.rename.organizationId] : [])], orgs);
+  await recordStatus(sql, id, null, RestructuringStatus.PROPOSED, cmd.actor, null);
+  return (await restructuringsByIds(sql, [id]))[0];
+}
+
+/** An organisation takes part in at most one pending restructuring (the table's primary key guarantees it). */
+async function claimPending(sql: Sql, restructuringId: string, orgIds: string[], orgs: Map<string, OrganizationRow>) {
+  const ids = [...new Set(orgIds)];
+  const taken = await sql<{ organizationId: string; title: string }>(
+    `select p.organization_id as "organizationId", r.title from restructuring_pending p join restructuring r on r.id = p.restructuring_id
+      where p.organization_id = any(?::uuid[])`,
+    [ids],
+  );
+  if (taken.length) {
+    const list = taken.map((t) => `${orgs.get(t.organizationId)?.name ?? t.organizationId} («${t.title}»)`).join(', ');
+    throw UserErrorException.of('ALREADY_PENDING', `Already part of a pending restructuring: ${list}.`, f('kind'));
+  }
+  const inserted = await sql(
+    `insert into restructuring_pending (organization_id, restructuring_id) select unnest(?::uuid[]), ? on conflict do nothing returning organization_id`,
+    [ids, restructuringId],
+  );
+  if (inserted.length !== ids.length) throw UserErrorException.of('ALREADY_PENDING', 'Another restructuring claimed one of these organisations just now.', f('kind'));
+}
+
+export async function recordStatus(sql: Sql, id: string, from: RestructuringStatus | null, to: RestructuringStatus, actor: string | null | undefined, note: string | null | undefined) {
+  await sql(`insert into restructuring_event (restructuring_id, from_status, to_status, actor, note) values (?, ?, ?, ?, ?)`, [id, from, to, actor?.trim() || null, note?.trim() || null]);
+}
+
+/** Locks the restructuring and checks the version the client read. */
+export async function lockRestructuring(sql: Sql, id: string, version: number): Promise<RestructuringRow> {
+  const [row] = await sql<{ id: string }>('select id from restructuring where id = ? for update', [id]);
+  if (!row) throw UserErrorException.of('NOT_FOUND', 'No such restructuring.', f('id'));
+  const r = (await restructuringsByIds(sql, [id]))[0];
+  if (r.version !== version) throw UserErrorException.of('STALE_VERSION', `The restructuring changed since you read it (version ${r.version}, you sent ${version}).`, f('version'));
+  return r;
+}
+
+export interface ApproveCommand {
+  id: string;
+  version: number;
+  decisionNumber: string;
+  decisionDate: string;
+  issuer: string;
+  effectiveOn: string;
+  actor?: string | null;
+}
+
+export async function approveRestructuring(em: EntityManager, cmd: ApproveCommand): Promise<RestructuringRow> {
+  const sql = sqlOf(em);
+  const r = await lockRestructuring(sql, cmd.id, cmd.version);
+  if (r.status !== RestructuringStatus.PROPOSED) throw UserErrorException.of('NOT_ALLOWED', `A restructuring that is ${r.status} cannot be approved.`, f('id'));
+  const errors: UserError[] = [];
+  if (!cmd.decisionNumber.trim()) errors.push(UserError.of('REQUIRED', 'The decision number is required.', f('decisionNumber')));
+  if (!cmd.issuer.trim()) errors.push(UserError.of('REQUIRED', 'The issuer is required.', f('issuer')));
+  if (cmd.effectiveOn < cmd.decisionDate) {
+    errors.push(UserError.of('EFFECTIVE_BEFORE_DECISION', `The effective date ${cmd.effectiveOn} is before the decision of ${cmd.decisionDate}.`, f('effectiveOn')));
+  }
+  if (errors.length) throw new UserErrorException(errors);
+  await sql(
+    `update restructuring set status = 'APPROVED', decision_number = ?, decision_date = ?, issuer = ?, effective_on = ?, version = version + 1, updated_at = now() where id = ?`,
+    [cmd.decisionNumber.trim(), cmd.decisionDate, cmd.issuer.trim(), cmd.effectiveOn, cmd.id],
+  );
+  // Organisations it creates are established on the decided date.
+  await sql(
+    `update organization set established_on = ? where id in (select organization_id from restructuring_participant where restructuring_id = ? and created_by_restructuring)`,
+    [cmd.effectiveOn, cmd.id],
+  );
+  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.APPROVED, cmd.actor, `${cmd.decisionNumber.trim()} (${cmd.decisionDate}, ${cmd.issuer.trim()})`);
+  return (await restructuringsByIds(sql, [cmd.id]))[0];
+}
+
+export async function cancelRestructuring(em: EntityManager, cmd: { id: string; version: number; reason: string; actor?: string | null }): Promise<RestructuringRow> {
+  const sql = sqlOf(em);
+  const r = await lockRestructuring(sql, cmd.id, cmd.version);
+  if (r.status !== RestructuringStatus.PROPOSED && r.status !== RestructuringStatus.APPROVED) {
+    throw UserErrorException.of('NOT_ALLOWED', `A restructuring that is ${r.status} cannot be cancelled.`, f('id'));
+  }
+  if (!cmd.reason.trim()) throw UserErrorException.of('REQUIRED', 'A reason is required.', f('reason'));
+  await sql(`update restructuring set status = 'CANCELLED', version = version + 1, updated_at = now() where id = ?`, [cmd.id]);
+  await sql('delete from restructuring_pending where restructuring_id = ?', [cmd.id]);
+  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.CANCELLED, cmd.actor, cmd.reason);
+  return (await restructuringsByIds(sql, [cmd.id]))[0];
+}

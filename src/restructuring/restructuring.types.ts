@@ -1,0 +1,75 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { ConnectionType } from '../common/connection';
+import { DateScalar } from '../common/dates';
+import { toGlobalId } from '../common/global-id';
+import { Node } from '../common/node';
+import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
+import type { ParticipantRow, RestructuringRow, StatusEventRow } from './restructuring.repository';
+
+@ObjectType('Restructuring', { implements: Node, description: 'A restructuring decision (Resolution 18-NQ/TW) and its lifecycle.' })
+export class RestructuringType implements Node {
+  uuid!: string;
+  /** The date organisations are read at: the effective date once applied, else the request's today. */
+  asOf!: string;
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('Restructuring', this.uuid);
+  }
+
+  @Field(() => RestructuringKind) kind!: RestructuringKind;
+  @Field(() => RestructuringStatus) status!: RestructuringStatus;
+  @Field() title!: string;
+  @Field(() => String, { nullable: true }) note!: string | null;
+  @Field(() => String, { nullable: true, description: 'Số quyết định, e.g. "244-QĐ/TW".' }) decisionNumber!: string | null;
+  @Field(() => DateScalar, { nullable: true }) decisionDate!: string | null;
+  @Field(() => String, { nullable: true, description: 'Who decided, e.g. "Bộ Chính trị".' }) issuer!: string | null;
+  @Field(() => DateScalar, { nullable: true, description: 'The first day of the new arrangement.' }) effectiveOn!: string | null;
+  @Field(() => Int) version!: number;
+
+  static from(row: RestructuringRow, today: string): RestructuringType {
+    return Object.assign(new RestructuringType(), {
+      uuid: row.id,
+      asOf: row.status === RestructuringStatus.EFFECTIVE && row.effectiveOn ? row.effectiveOn : today,
+      kind: row.kind,
+      status: row.status,
+      title: row.title,
+      note: row.note,
+      decisionNumber: row.decisionNumber,
+      decisionDate: row.decisionDate,
+      issuer: row.issuer,
+      effectiveOn: row.effectiveOn,
+      version: row.version,
+    });
+  }
+}
+
+@ObjectType('RestructuringParticipant', { description: 'An organisation’s part in a restructuring.' })
+export class RestructuringParticipantType {
+  row!: ParticipantRow;
+  asOf!: string;
+  @Field(() => ParticipantRole) role!: ParticipantRole;
+  @Field(() => String, { nullable: true, description: 'RENAME: the new name.' }) newName!: string | null;
+  @Field({ description: 'A target the restructuring itself creates.' }) created!: boolean;
+
+  static from(row: ParticipantRow, asOf: string): RestructuringParticipantType {
+    return Object.assign(new RestructuringParticipantType(), { row, asOf, role: row.role, newName: row.newName, created: row.createdByRestructuring });
+  }
+}
+
+@ObjectType({ description: 'A status change of a restructuring.', simpleResolvers: true })
+export class RestructuringStatusChange {
+  @Field(() => RestructuringStatus, { nullable: true }) fromStatus!: RestructuringStatus | null;
+  @Field(() => RestructuringStatus) toStatus!: RestructuringStatus;
+  @Field(() => String, { nullable: true }) actor!: string | null;
+  @Field(() => String, { nullable: true }) note!: string | null;
+  @Field(() => DateTimeResolver) recordedAt!: Date;
+
+  static from(row: StatusEventRow): RestructuringStatusChange {
+    return Object.assign(new RestructuringStatusChange(), row);
+  }
+}
+
+@ObjectType()
+export class RestructuringConnection extends ConnectionType(RestructuringType, 'Restructuring') {}
