@@ -8,23 +8,19 @@ import type { TreeSpec } from './tree-builder';
 /**
  * The congresses of the demo tree for 2025–2030, told as their history from the autumn of 2024 on: cells first
  * (by 31 Mar 2025), base organisations in April–June (a pilot, Đảng bộ Cơ quan Bộ Tài chính, in March), ministry
- * committees in July–August, a few late or postponed. Committees that the 2025 restructuring ended (the Bloc, the
- * Central Enterprises Bloc, the Finance and Planning-and-Investment committees) stop mid-preparation, and the
- * National Congress is still being prepared. Dates are deterministic functions of the codes.
+ * committees in July–August, a few late or postponed. Dates are deterministic functions of the codes.
+ * Organisations that a 2025 restructuring ended stop preparing on the day before it (`endedOn`).
  */
 
 export const PILOT_CODES = new Set(['BTC-CQ']);
-/** Stop preparing at this stage (the restructuring of 2025 overtook them). */
-const STOPPED: Record<string, CongressStage> = {
-  TW: CongressStage.PERSONNEL_PLANNED,
-  KCQTW: CongressStage.PLAN_ISSUED,
-  KDNTW: CongressStage.PLAN_ISSUED,
-  BTC: CongressStage.DOCUMENTS_DRAFTED,
-  BKHDT: CongressStage.DOCUMENTS_DRAFTED,
-  'BTC-HVTC': CongressStage.APPROVED,
-};
-/** Postponed and not yet held. */
+/** Postponed with a reason; held 45 days later. */
 const POSTPONED: Record<string, string> = { 'BTC-HVTC-CB03': 'Chờ kiện toàn cấp ủy sau điều động cán bộ' };
+
+/** The 2025–2030 calendar's deadlines (the demo's late congresses are held after them). */
+const DEADLINE: Record<string, string> = {
+  CELL: '2025-03-31', SUB_COMMITTEE: '2025-03-31', BASE_CELL: '2025-06-30', BASE_COMMITTEE: '2025-06-30',
+  ABOVE_BASE: '2025-08-31', DIRECTLY_UNDER_CENTRAL: '2025-10-31', CENTRAL_COMMITTEE: '2026-01-31',
+};
 
 const LENGTH: Record<string, number> = {
   CELL: 1, SUB_COMMITTEE: 1, BASE_CELL: 1, BASE_COMMITTEE: 2, ABOVE_BASE: 3, DIRECTLY_UNDER_CENTRAL: 3, CENTRAL_COMMITTEE: 5,
@@ -55,9 +51,10 @@ function defaultStart(node: TreeSpec, pilot: boolean): string {
   }
 }
 
-interface Planned {
+export interface Planned {
   node: TreeSpec;
   start: string;
+  heldStart: string;
   end: string;
   late: boolean;
   held: boolean;
@@ -71,22 +68,39 @@ function plan(node: TreeSpec, pilot: boolean, out: Planned[]): Planned {
   let start = defaultStart(node, isPilot);
   if (latestChild && addDays(latestChild, 2) > start) start = addDays(latestChild, 2);
   const late = node.level !== 'CENTRAL_COMMITTEE' && !PILOT_CODES.has(node.code) && hash(node.code + ':late') % 9 === 0;
-  const heldStart = late ? addDays(start, 20) : start;
-  const held = !STOPPED[node.code] && !POSTPONED[node.code] && children.every((c) => c.held);
-  const p = { node, start, end: addDays(heldStart, LENGTH[node.level] - 1), late, held };
+  // Late ones are held after their level's deadline: they show as overdue in between.
+  const deadline = DEADLINE[node.level];
+  const heldStart = POSTPONED[node.code] ? addDays(deadline, 22) : late ? addDays(deadline, 5 + (hash(node.code) % 20)) : start;
+  const held = !endedIn2025.has(node.code) && node.level !== 'CENTRAL_COMMITTEE' && children.every((c) => c.held);
+  const p = { node, start, heldStart, end: addDays(heldStart, LENGTH[node.level] - 1), late: late || !!POSTPONED[node.code], held };
   out.push(p);
   return p;
 }
 
-export async function seedDemoCongresses(em: EntityManager, tree: TreeSpec, ids: Map<string, string>, today: string): Promise<number> {
+/** Organisations the 2025 restructurings ended, and the day they were gone. */
+const endedIn2025 = new Map([
+  ['KCQTW', '2025-02-03'],
+  ['KDNTW', '2025-02-03'],
+  ['BTC', '2025-03-01'],
+  ['BKHDT', '2025-03-01'],
+]);
+
+/** Plans every congress of the tree (the National Congress apart: see demo-2025.ts). */
+export function planDemoCongresses(tree: TreeSpec): Planned[] {
   const planned: Planned[] = [];
   plan(tree, false, planned);
-  for (const p of planned) {
+  return planned.filter((p) => p.node.level !== 'CENTRAL_COMMITTEE');
+}
+
+/** Tells the stories of `planned` whose organisation `which` selects. */
+export async function tellCongresses(em: EntityManager, planned: Planned[], ids: Map<string, string>, today: string, which: (code: string) => boolean) {
+  for (const p of planned.filter((p) => which(p.node.code))) {
     await tell(em, p, ids.get(p.node.code)!, today);
     em.clear(); // keep the unit of work small: each flush walks every managed entity
   }
-  return planned.length;
 }
+
+export const isEndedIn2025 = (code: string) => endedIn2025.has(code);
 
 /** One congress's story through the services, so the demo obeys every rule a user would meet. */
 async function tell(em: EntityManager, p: Planned, organizationId: string, today: string) {
@@ -114,21 +128,19 @@ async function tell(em: EntityManager, p: Planned, organizationId: string, today
     [CongressStage.PERSONNEL_PLANNED, addDays(start, -25)],
     [CongressStage.APPROVED, addDays(start, -10)],
   ];
-  const stop = STOPPED[node.code];
+  const cutoff = endedIn2025.get(node.code);
   for (const [stage, effectiveOn] of steps) {
-    if (effectiveOn > today) return;
+    if (effectiveOn > today || (cutoff && effectiveOn >= cutoff)) return;
     c = await advanceCongress(em, { id: c.id, version: c.version, stage, effectiveOn, actor: 'demo seed' }, today);
-    if (stage === stop) return;
   }
-  if (POSTPONED[node.code] || p.late) {
-    const newStart = POSTPONED[node.code] ? addDays(start, 45) : addDays(start, 20);
+  if (p.late) {
+    const newStart = p.heldStart;
     c = await postponeCongress(
       em,
       { id: c.id, version: c.version, reason: POSTPONED[node.code] ?? 'Lùi thời gian để hoàn thiện văn kiện', plannedStart: newStart, plannedEnd: addDays(newStart, length - 1), effectiveOn: addDays(start, -3), actor: 'demo seed' },
       today,
     );
-    if (POSTPONED[node.code]) return;
-    c = await advanceCongress(em, { id: c.id, version: c.version, stage: CongressStage.APPROVED, effectiveOn: addDays(start, 5), actor: 'demo seed' }, today);
+    c = await advanceCongress(em, { id: c.id, version: c.version, stage: CongressStage.APPROVED, effectiveOn: addDays(newStart, -10), actor: 'demo seed' }, today);
   }
   if (!p.held || p.end > today) return;
   const heldStart = addDays(p.end, -(length - 1));

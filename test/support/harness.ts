@@ -108,7 +108,19 @@ async function ensureTemplate(adminUrl: string): Promise<void> {
 
 export const globalId = (type: string, uuid: string) => Buffer.from(`${type}:${uuid}`).toString('base64url');
 
-const SNAPSHOT_TABLES = ['organization', 'organization_placement', 'congress', 'congress_event', 'term_calendar'];
+const SNAPSHOT_TABLES = [
+  'organization',
+  'organization_placement',
+  'organization_name',
+  'congress',
+  'congress_event',
+  'term_calendar',
+  'restructuring',
+  'restructuring_participant',
+  'restructuring_pending',
+  'restructuring_event',
+  'organization_lineage',
+];
 
 /** Everything the business tables hold, read through a fresh connection, for "the database is unchanged" assertions. */
 export async function snapshot(app: TestApp) {

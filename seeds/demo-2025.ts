@@ -1,0 +1,120 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { addDays } from '../src/common/dates';
+import { sqlOf } from '../src/common/sql';
+import { CommitteeFormation, CongressMode, CongressStage } from '../src/congress/congress.enums';
+import { advanceCongress, recordCongressResult, rescheduleCongress, scheduleCongress } from '../src/congress/congress.service';
+import { congressesByOrganizations } from '../src/congress/congress.repository';
+import { OrganizationLevel } from '../src/organization/organization.levels';
+import { applyRestructuring } from '../src/restructuring/restructuring.apply';
+import { RestructuringKind } from '../src/restructuring/restructuring.enums';
+import { approveRestructuring, proposeRestructuring } from '../src/restructuring/restructuring.service';
+import type { HistoricDecision } from './history-2025';
+
+const ACTOR = 'demo seed';
+
+/** Looks organisations up by code (the seed's ids plus those the restructurings created). */
+export async function idsByCode(em: EntityManager, codes: string[]): Promise<Map<string, string>> {
+  const rows = await sqlOf(em)<{ code: string; id: string }>('select code, id from organization where code = any(?::text[])', [codes]);
+  return new Map(rows.map((r) => [r.code, r.id]));
+}
+
+/** Proposes, approves and applies a historic decision through the services (the rules a user would meet). */
+export async function enactDecision(em: EntityManager, d: HistoricDecision, today: string): Promise<void> {
+  const newCodes = new Set((d.newTargets ?? []).map((t) => t.code));
+  const codes = [...(d.sources ?? []), ...(d.targets ?? []), ...(d.moves ?? []).flatMap((m) => [m.code, m.newParentCode]), ...(d.newTargets ?? []).map((t) => t.parentCode), ...(d.rename ? [d.rename.code] : [])];
+  const ids = await idsByCode(em, codes.filter((c) => !newCodes.has(c)));
+  const id = (code: string) => ids.get(code)!;
+  const parent = (code: string) => (newCodes.has(code) ? { parentCode: code } : { parentId: id(code) });
+  let r = await proposeRestructuring(
+    em,
+    {
+      kind: RestructuringKind[d.kind],
+      title: d.title,
+      effectiveOn: d.effectiveOn,
+      sources: (d.sources ?? []).map(id),
+      targets: (d.targets ?? []).map(id),
+      newTargets: (d.newTargets ?? []).map((t) => ({ code: t.code, name: t.name, shortName: t.shortName, level: OrganizationLevel[t.level], ...parent(t.parentCode) })),
+      moves: (d.moves ?? []).map((m) => {
+        const p = parent(m.newParentCode);
+        return { organizationId: id(m.code), newParentId: 'parentId' in p ? p.parentId : null, newParentCode: 'parentCode' in p ? p.parentCode : null };
+      }),
+      rename: d.rename ? { organizationId: id(d.rename.code), name: d.rename.name } : null,
+      actor: ACTOR,
+    },
+    today,
+  );
+  r = await approveRestructuring(em, { id: r.id, version: r.version, decisionNumber: d.decisionNumber, decisionDate: d.decisionDate, issuer: d.issuer, effectiveOn: d.effectiveOn, actor: ACTOR });
+  await applyRestructuring(em, { id: r.id, version: r.version, actor: ACTOR });
+  em.clear();
+}
+
+interface Story {
+  code: string;
+  start: string;
+  end: string;
+  convened: number;
+  committee: number;
+}
+
+/**
+ * The first (two-content) congresses of the committees 2025 created — the merged Finance party's, lần thứ I, on
+ * 20–21 Aug 2025, and the new central committees' in October — with appointed committees.
+ */
+export const SUCCESSOR_CONGRESSES: Story[] = [
+  { code: 'DBTC', start: '2025-08-20', end: '2025-08-21', convened: 283, committee: 45 },
+  { code: 'DCQD', start: '2025-10-08', end: '2025-10-09', convened: 250, committee: 35 },
+  { code: 'DQH', start: '2025-10-10', end: '2025-10-11', convened: 200, committee: 31 },
+  { code: 'DCP', start: '2025-10-12', end: '2025-10-13', convened: 453, committee: 55 },
+];
+
+export async function tellSuccessorCongress(em: EntityManager, s: Story, today: string): Promise<void> {
+  const ids = await idsByCode(em, [s.code]);
+  const [found] = await congressesByOrganizations(sqlOf(em), [ids.get(s.code)!]);
+  let c = await rescheduleCongress(em, { id: found.id, version: found.version, plannedStart: s.start, plannedEnd: s.end });
+  for (const [stage, days] of [[CongressStage.DOCUMENTS_DRAFTED, -40], [CongressStage.PERSONNEL_PLANNED, -25], [CongressStage.APPROVED, -10]] as const) {
+    c = await advanceCongress(em, { id: c.id, version: c.version, stage, effectiveOn: addDays(s.start, days), actor: ACTOR }, today);
+  }
+  c = await recordCongressResult(
+    em,
+    { id: c.id, version: c.version, heldStart: s.start, heldEnd: s.end, delegatesConvened: s.convened, delegatesAttending: s.convened - 3, committeeSize: s.committee, committeeFormation: CommitteeFormation.APPOINTED, delegatesToSuperior: { appointed: Math.round(s.convened / 10) }, actor: ACTOR },
+    today,
+  );
+  if (addDays(s.end, 14) <= today) await advanceCongress(em, { id: c.id, version: c.version, stage: CongressStage.RESULTS_CONFIRMED, effectiveOn: addDays(s.end, 14), actor: ACTOR }, today);
+  em.clear();
+}
+
+/** The 14th National Congress, 19–23 January 2026: 1,586 delegates. */
+export async function tellNationalCongress(em: EntityManager, today: string): Promise<void> {
+  const ids = await idsByCode(em, ['TW']);
+  let c = await scheduleCongress(em, { organizationId: ids.get('TW')!, term: '2025-2030', plannedStart: '2026-01-19', plannedEnd: '2026-01-23', ordinal: 14, mode: CongressMode.FULL, actor: ACTOR });
+  for (const [stage, effectiveOn] of [[CongressStage.PLAN_ISSUED, '2025-02-15'], [CongressStage.DOCUMENTS_DRAFTED, '2025-10-15'], [CongressStage.PERSONNEL_PLANNED, '2025-11-20'], [CongressStage.APPROVED, '2026-01-10']] as const) {
+    if (effectiveOn > today) return;
+    c = await advanceCongress(em, { id: c.id, version: c.version, stage, effectiveOn, actor: ACTOR }, today);
+  }
+  if ('2026-01-23' > today) return;
+  await recordCongressResult(
+    em,
+    { id: c.id, version: c.version, heldStart: '2026-01-19', heldEnd: '2026-01-23', delegatesConvened: 1586, committeeFormation: CommitteeFormation.ELECTED, actor: ACTOR },
+    today,
+  );
+  em.clear();
+}
+
+/** Still pending today: two cells of the Academy of Finance proposed to merge (waiting on a decision). */
+export async function proposePendingMerger(em: EntityManager, today: string): Promise<void> {
+  const ids = await idsByCode(em, ['BTC-HVTC', 'BTC-HVTC-CB01', 'BTC-HVTC-CB02']);
+  await proposeRestructuring(
+    em,
+    {
+      kind: RestructuringKind.MERGE,
+      title: 'Hợp nhất Chi bộ Khoa Kế toán và Chi bộ Khoa Tài chính doanh nghiệp (Học viện Tài chính)',
+      effectiveOn: addDays(today, 35),
+      sources: [ids.get('BTC-HVTC-CB01')!, ids.get('BTC-HVTC-CB02')!],
+      targets: [],
+      newTargets: [{ code: 'BTC-HVTC-CB10', name: 'Chi bộ Khoa Kế toán - Tài chính doanh nghiệp', level: OrganizationLevel.CELL, parentId: ids.get('BTC-HVTC')! }],
+      moves: [],
+      actor: ACTOR,
+    },
+    today,
+  );
+}
