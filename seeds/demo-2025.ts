@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from '../src/common/dates';
 import { sqlOf } from '../src/common/sql';
+import { uuidFromName } from '../src/common/uuid';
 import { CommitteeFormation, CongressMode, CongressStage } from '../src/congress/congress.enums';
 import { advanceCongress, recordCongressResult, rescheduleCongress, scheduleCongress } from '../src/congress/congress.service';
 import { congressesByOrganizations } from '../src/congress/congress.repository';
@@ -33,7 +34,7 @@ export async function enactDecision(em: EntityManager, d: HistoricDecision, toda
       effectiveOn: d.effectiveOn,
       sources: (d.sources ?? []).map(id),
       targets: (d.targets ?? []).map(id),
-      newTargets: (d.newTargets ?? []).map((t) => ({ code: t.code, name: t.name, shortName: t.shortName, level: OrganizationLevel[t.level], ...parent(t.parentCode) })),
+      newTargets: (d.newTargets ?? []).map((t) => ({ id: uuidFromName('Organization', t.code), code: t.code, name: t.name, shortName: t.shortName, level: OrganizationLevel[t.level], ...parent(t.parentCode) })),
       moves: (d.moves ?? []).map((m) => {
         const p = parent(m.newParentCode);
         return { organizationId: id(m.code), newParentId: 'parentId' in p ? p.parentId : null, newParentCode: 'parentCode' in p ? p.parentCode : null };
@@ -111,7 +112,7 @@ export async function proposePendingMerger(em: EntityManager, today: string): Pr
       effectiveOn: addDays(today, 35),
       sources: [ids.get('BTC-HVTC-CB01')!, ids.get('BTC-HVTC-CB02')!],
       targets: [],
-      newTargets: [{ code: 'BTC-HVTC-CB10', name: 'Chi bộ Khoa Kế toán - Tài chính doanh nghiệp', level: OrganizationLevel.CELL, parentId: ids.get('BTC-HVTC')! }],
+      newTargets: [{ id: uuidFromName('Organization', 'BTC-HVTC-CB10'), code: 'BTC-HVTC-CB10', name: 'Chi bộ Khoa Kế toán - Tài chính doanh nghiệp', level: OrganizationLevel.CELL, parentId: ids.get('BTC-HVTC')! }],
       moves: [],
       actor: ACTOR,
     },

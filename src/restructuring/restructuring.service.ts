@@ -11,6 +11,8 @@ import { restructuringsByIds, type RestructuringRow } from './restructuring.repo
 /** The lifecycle of restructurings: propose, approve, cancel. Applying is in restructuring.apply.ts. */
 
 export interface NewTargetCommand {
+  /** Fixed id (the demo seed derives ids from codes); random when omitted. */
+  id?: string;
   code: string;
   name: string;
   shortName?: string | null;
@@ -102,6 +104,7 @@ export async function proposeRestructuring(em: EntityManager, cmd: ProposeComman
   const created = new Map<string, OrganizationRow>();
   for (const [i, t] of cmd.newTargets.entries()) {
     const row = await createOrganization(em, {
+      id: t.id,
       code: t.code,
       name: t.name,
       shortName: t.shortName,

@@ -30,7 +30,7 @@ start() {
 
 query() {
   curl -sf "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' \
-    -d '{"query":"{ organization(code: \"KCQTW\") { name children(first: 50) { totalCount nodes { name level } } } }"}'
+    -d '{"query":"{ organization(code: \"KCQTW\", asOf: \"2024-12-04\") { name children(first: 50) { totalCount nodes { name level } } } }"}'
 }
 
 check_tree() {
