@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { flushProgress } from '../progress/progress.maintenance';
 import { UserError, UserErrorException } from './errors';
 
 interface MutationContext {
@@ -12,7 +13,13 @@ interface MutationContext {
  */
 export async function runMutation<T>(ctx: MutationContext, work: (em: EntityManager) => Promise<T>): Promise<{ result: T | null; userErrors: UserError[] }> {
   try {
-    const result = await ctx.em.transactional((em) => work(em as EntityManager));
+    const result = await ctx.em.transactional(async (tem) => {
+      const em = tem as EntityManager;
+      const out = await work(em);
+      // The subscriber flushes before commit too; doing it here keeps the order explicit.
+      await flushProgress((text, params) => em.getConnection().execute(text, params, 'all', em.getTransactionContext()), em.getTransactionContext());
+      return out;
+    });
     ctx.loaders.clearAll();
     return { result, userErrors: [] };
   } catch (err) {

@@ -5,11 +5,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * Array parameters are sent as PostgreSQL array literals (cast them: `?::uuid[]`), since knex would otherwise
  * expand them into lists.
  */
-export type Sql = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
+export type Sql = (<T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>) & {
+  /** The transaction the statements run in (undefined outside one). */
+  transaction?: object;
+};
 
 export function sqlOf(em: EntityManager): Sql {
-  return <T>(text: string, params: unknown[] = []) =>
-    em.getConnection().execute(text, params.map(bindable), 'all', em.getTransactionContext()) as Promise<T[]>;
+  const transaction = em.getTransactionContext();
+  const sql = <T>(text: string, params: unknown[] = []) => em.getConnection().execute(text, params.map(bindable), 'all', transaction) as Promise<T[]>;
+  return Object.assign(sql, { transaction });
 }
 
 function bindable(value: unknown): unknown {

@@ -9,6 +9,7 @@ import { Congress, CongressEvent } from './congress.entity';
 import { CommitteeFormation, CongressMode, CongressStage, isHeld, rank } from './congress.enums';
 import { lastMainStage, lengthInDays } from './congress.history';
 import { calendarsOf, childCongresses, congressesByIds, eventsOf, type CongressRow } from './congress.repository';
+import { trackSelf } from '../progress/progress.maintenance';
 
 /** The rules of congresses. Every function runs in the caller's transaction and throws UserErrorException. */
 
@@ -110,9 +111,10 @@ async function recordEvent(em: EntityManager, congress: Congress, to: CongressSt
   congress.stage = to;
 }
 
-async function flush(em: EntityManager) {
+/** Flushes a congress change; the roll-up counters of its organisation's ancestors follow in the same transaction. */
+async function flush(em: EntityManager, organizationId: string) {
   try {
-    await em.flush();
+    await trackSelf(sqlOf(em), [organizationId], () => em.flush());
   } catch (err) {
     if (err instanceof OptimisticLockError) throw UserErrorException.of('STALE_VERSION', 'The congress changed while you edited it.', f('version'));
     throw err;
@@ -154,7 +156,7 @@ export async function scheduleCongress(em: EntityManager, cmd: CongressScheduleC
     plannedEnd: cmd.plannedEnd,
     deadlineOverride: cmd.deadline ?? null,
   });
-  await flush(em);
+  await flush(em, congress.organizationId);
   return reread(em, congress.id);
 }
 
@@ -169,7 +171,7 @@ export async function rescheduleCongress(em: EntityManager, cmd: CongressResched
   congress.plannedEnd = cmd.plannedEnd;
   if (cmd.deadline !== undefined) congress.deadlineOverride = cmd.deadline;
   if (cmd.pilot != null) congress.pilot = cmd.pilot;
-  await flush(em);
+  await flush(em, congress.organizationId);
   return reread(em, congress.id);
 }
 
@@ -208,7 +210,7 @@ export async function advanceCongress(em: EntityManager, cmd: CongressAdvanceCom
   }
   const note = [cmd.reason?.trim(), cmd.note?.trim()].filter(Boolean).join(' — ') || null;
   await recordEvent(em, congress, cmd.stage, cmd.effectiveOn, cmd.actor, note);
-  await flush(em);
+  await flush(em, congress.organizationId);
   return reread(em, congress.id);
 }
 
@@ -233,7 +235,7 @@ export async function postponeCongress(em: EntityManager, cmd: CongressPostponeC
   congress.plannedStart = cmd.plannedStart;
   congress.plannedEnd = cmd.plannedEnd;
   await recordEvent(em, congress, CongressStage.POSTPONED, cmd.effectiveOn, cmd.actor, `${cmd.reason.trim()} (new date ${cmd.plannedStart})`);
-  await flush(em);
+  await flush(em, congress.organizationId);
   return reread(em, congress.id);
 }
 
@@ -294,7 +296,7 @@ export async function recordCongressResult(em: EntityManager, cmd: CongressResul
   congress.delegatesAppointed = cmd.delegatesToSuperior?.appointed ?? null;
   congress.delegatesAlternate = cmd.delegatesToSuperior?.alternate ?? null;
   await recordEvent(em, congress, CongressStage.HELD, cmd.heldEnd, cmd.actor, cmd.note);
-  await flush(em);
+  await flush(em, congress.organizationId);
   return reread(em, congress.id);
 }
 
@@ -319,12 +321,14 @@ export async function supersedeCongresses(em: EntityManager, organizationIds: st
   }
   if (!open.length) return 0;
   const ids = open.map((c) => c.id);
-  await sql(
-    `insert into congress_event (congress_id, from_stage, to_stage, effective_on, actor, note)
-     select c.id, c.stage, 'SUPERSEDED', ?, ?, 'Tổ chức kết thúc do sắp xếp, kiện toàn' from congress c where c.id = any(?::uuid[])`,
-    [date, actor, ids],
-  );
-  await sql(`update congress set stage = 'SUPERSEDED', version = version + 1, updated_at = now() where id = any(?::uuid[])`, [ids]);
+  await trackSelf(sql, organizationIds, async () => {
+    await sql(
+      `insert into congress_event (congress_id, from_stage, to_stage, effective_on, actor, note)
+       select c.id, c.stage, 'SUPERSEDED', ?, ?, 'Tổ chức kết thúc do sắp xếp, kiện toàn' from congress c where c.id = any(?::uuid[])`,
+      [date, actor, ids],
+    );
+    await sql(`update congress set stage = 'SUPERSEDED', version = version + 1, updated_at = now() where id = any(?::uuid[])`, [ids]);
+  });
   return ids.length;
 }
 
@@ -339,9 +343,12 @@ export async function openSuccessorCongress(em: EntityManager, organizationId: s
   const [existing] = await sql('select 1 from congress where organization_id = ? and term = ?', [organizationId, term.code]);
   if (existing) return null;
   const id = crypto.randomUUID();
-  await sql(
-    `insert into congress (id, organization_id, term, ordinal, mode, committee_formation) values (?, ?, ?, 1, 'TWO_CONTENT', 'INTERIM_APPOINTED')`,
-    [id, organizationId, term.code],
+  await trackSelf(sql, [organizationId], () =>
+    sql(`insert into congress (id, organization_id, term, ordinal, mode, committee_formation) values (?, ?, ?, 1, 'TWO_CONTENT', 'INTERIM_APPOINTED')`, [
+      id,
+      organizationId,
+      term.code,
+    ]),
   );
   return id;
 }

@@ -8,6 +8,7 @@ import { Organization } from './organization.entity';
 import { LEVEL_NAMES_VI, mayBeChildOf, OrganizationLevel } from './organization.levels';
 import type { OrganizationRow } from './organization.repository';
 import { lockTree, placementOn, placeOrganization, readOrganization, relocateSubtree } from './organization.tree';
+import { trackSelf } from '../progress/progress.maintenance';
 
 /** The rules of the tree. Every function runs inside the caller's transaction and throws UserErrorException. */
 
@@ -165,7 +166,7 @@ export async function updateOrganization(em: EntityManager, input: OrganizationC
     org.aboveBasePowers = input.aboveBasePowers;
   }
   org.searchText = searchTextOf(org);
-  await flushMapped(em);
+  await trackSelf(sql, [org.id], () => flushMapped(em));
   return (await readOrganization(sql, org.id))!;
 }
 

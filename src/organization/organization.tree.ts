@@ -1,5 +1,6 @@
 import { UserErrorException } from '../common/errors';
 import type { Sql } from '../common/sql';
+import { openCounters, trackMove, trackSelf } from '../progress/progress.maintenance';
 import { LEVEL_NAMES_VI, mayBeChildOf } from './organization.levels';
 import { organizationsByIds, placementsAt, type OrganizationRow, type PlacementRow } from './organization.repository';
 
@@ -46,13 +47,16 @@ export async function placeOrganization(sql: Sql, org: OrganizationRow, parent: 
   } else if (!mayBeChildOf(org.level, null)) {
     throw UserErrorException.of('REQUIRED', 'Only a CENTRAL_COMMITTEE may be a root.', field);
   }
-  await sql(`insert into organization_placement (organization_id, parent_id, path, depth, valid_from) values (?, ?, ?::uuid[], ?, ?)`, [
-    org.id,
-    parent?.id ?? null,
-    path,
-    path.length - 1,
-    date,
-  ]);
+  await openCounters(sql, org.id);
+  await trackSelf(sql, [org.id], () =>
+    sql(`insert into organization_placement (organization_id, parent_id, path, depth, valid_from) values (?, ?, ?::uuid[], ?, ?)`, [
+      org.id,
+      parent?.id ?? null,
+      path,
+      path.length - 1,
+      date,
+    ]),
+  );
 }
 
 /**
@@ -78,6 +82,10 @@ export async function relocateSubtree(sql: Sql, org: OrganizationRow, parent: Or
   if (later) {
     throw UserErrorException.of('OUT_OF_ORDER', `The subtree of ${org.name} already has changes dated after ${date}; record changes in date order.`, field);
   }
+  await trackMove(sql, org.id, () => rewritePaths(sql, org, parent, there, date));
+}
+
+async function rewritePaths(sql: Sql, org: OrganizationRow, parent: OrganizationRow, there: PlacementRow, date: string): Promise<void> {
   const newPath = `?::uuid[] || p.path[array_position(p.path, ?::uuid):]`;
   // Rows that start on the day itself are re-pointed in place (a same-day correction: no zero-length interval).
   await sql(
@@ -117,8 +125,10 @@ export async function endOrganization(sql: Sql, org: OrganizationRow, date: stri
     const names = left.slice(0, 5).map((r) => r.name).join(', ') + (left.length > 5 ? ', …' : '');
     throw UserErrorException.of('CHILDREN_NOT_MOVED', `${org.name} still has organisations under it on ${date} that this change does not move: ${names}.`, field);
   }
-  await sql('update organization_placement set valid_to = ? where organization_id = ? and valid_to is null', [date, org.id]);
-  await sql('update organization set ended_on = ?, version = version + 1, updated_at = now() where id = ?', [date, org.id]);
+  await trackSelf(sql, [org.id], async () => {
+    await sql('update organization_placement set valid_to = ? where organization_id = ? and valid_to is null', [date, org.id]);
+    await sql('update organization set ended_on = ?, version = version + 1, updated_at = now() where id = ?', [date, org.id]);
+  });
 }
 
 /** A new name from `date`; the old one keeps answering for earlier dates. */

@@ -7,7 +7,8 @@ import { organizationsByIds, type OrganizationRow } from '../organization/organi
 import { endOrganization, lockTree, placeOrganization, relocateSubtree, renameOrganization } from '../organization/organization.tree';
 import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
 import { participantsOf, restructuringsByIds, type ParticipantRow, type RestructuringRow } from './restructuring.repository';
-import { lockRestructuring, recordStatus } from './restructuring.service';
+import { lockRestructuring, recordStatus, releasePending } from './restructuring.service';
+import { trackSelf } from '../progress/progress.maintenance';
 
 export interface ApplyHooks {
   /** Called after the first writes (tests inject a failure here to prove the transaction is all or nothing). */
@@ -73,7 +74,9 @@ export async function applyRestructuring(em: EntityManager, cmd: { id: string; v
     }
     // Members follow (member counts are not dated: the sources keep theirs for the dates before).
     const members = sources.reduce((n, s) => n + s.memberCount, 0);
-    if (members) await sql('update organization set member_count = member_count + ?, version = version + 1 where id = ?', [members, targets[0].id]);
+    if (members) {
+      await trackSelf(sql, [targets[0].id], () => sql('update organization set member_count = member_count + ?, version = version + 1 where id = ?', [members, targets[0].id]));
+    }
   }
 
   // 4. Sources end; each must have nothing left under it.
@@ -90,7 +93,7 @@ export async function applyRestructuring(em: EntityManager, cmd: { id: string; v
   await supersedeCongresses(em, sources.map((s) => s.id), d, cmd.actor ?? null);
   for (const p of parts.filter((p) => p.createdByRestructuring)) await openSuccessorCongress(em, p.organizationId, d);
 
-  await sql('delete from restructuring_pending where restructuring_id = ?', [r.id]);
+  await releasePending(sql, r.id);
   await sql(`update restructuring set status = 'EFFECTIVE', applied_at = now(), version = version + 1, updated_at = now() where id = ?`, [r.id]);
   await recordStatus(sql, r.id, r.status, RestructuringStatus.EFFECTIVE, cmd.actor, `in effect from ${d}`);
   return (await restructuringsByIds(sql, [r.id]))[0];

@@ -7,6 +7,7 @@ import { organizationsByIds, type OrganizationRow } from '../organization/organi
 import { createOrganization } from '../organization/organization.service';
 import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
 import { restructuringsByIds, type RestructuringRow } from './restructuring.repository';
+import { trackSelf } from '../progress/progress.maintenance';
 
 /** The lifecycle of restructurings: propose, approve, cancel. Applying is in restructuring.apply.ts. */
 
@@ -175,11 +176,16 @@ async function claimPending(sql: Sql, restructuringId: string, orgIds: string[],
     const list = taken.map((t) => `${orgs.get(t.organizationId)?.name ?? t.organizationId} («${t.title}»)`).join(', ');
     throw UserErrorException.of('ALREADY_PENDING', `Already part of a pending restructuring: ${list}.`, f('kind'));
   }
-  const inserted = await sql(
-    `insert into restructuring_pending (organization_id, restructuring_id) select unnest(?::uuid[]), ? on conflict do nothing returning organization_id`,
-    [ids, restructuringId],
+  const inserted = await trackSelf(sql, ids, () =>
+    sql(`insert into restructuring_pending (organization_id, restructuring_id) select unnest(?::uuid[]), ? on conflict do nothing returning organization_id`, [ids, restructuringId]),
   );
   if (inserted.length !== ids.length) throw UserErrorException.of('ALREADY_PENDING', 'Another restructuring claimed one of these organisations just now.', f('kind'));
+}
+
+/** The restructuring is no longer pending: its organisations are free again. */
+export async function releasePending(sql: Sql, restructuringId: string): Promise<void> {
+  const rows = await sql<{ id: string }>('select organization_id as id from restructuring_pending where restructuring_id = ?', [restructuringId]);
+  await trackSelf(sql, rows.map((r) => r.id), () => sql('delete from restructuring_pending where restructuring_id = ?', [restructuringId]));
 }
 
 export async function recordStatus(sql: Sql, id: string, from: RestructuringStatus | null, to: RestructuringStatus, actor: string | null | undefined, note: string | null | undefined) {
@@ -237,7 +243,7 @@ export async function cancelRestructuring(em: EntityManager, cmd: { id: string; 
   }
   if (!cmd.reason.trim()) throw UserErrorException.of('REQUIRED', 'A reason is required.', f('reason'));
   await sql(`update restructuring set status = 'CANCELLED', version = version + 1, updated_at = now() where id = ?`, [cmd.id]);
-  await sql('delete from restructuring_pending where restructuring_id = ?', [cmd.id]);
+  await releasePending(sql, cmd.id);
   await recordStatus(sql, cmd.id, r.status, RestructuringStatus.CANCELLED, cmd.actor, cmd.reason);
   return (await restructuringsByIds(sql, [cmd.id]))[0];
 }

@@ -1,0 +1,175 @@
+import type { Sql } from '../common/sql';
+import { CongressMode, CongressStage, isHeld } from '../congress/congress.enums';
+import { add, FIELDS, levelField, stageField, zero, type Vector } from './progress.fields';
+
+/**
+ * Keeps the roll-up counters exact in the same transaction as every change. A change records the "self
+ * contribution" of the organisations it touches before and after; the differences are added to their ancestors'
+ * counters in a per-transaction ledger, written once before commit with every counter row locked in id order (so
+ * concurrent writers never deadlock). A stage change costs O(depth); a move moves its subtree's totals from the old
+ * ancestors to the new ones, O(depth); nothing costs O(whole tree).
+ */
+
+interface Bucket {
+  level: string;
+  deadline: string;
+}
+
+interface Contribution {
+  vector: Vector;
+  bucket: Bucket | null;
+  ancestors: string[];
+}
+
+class Ledger {
+  vectors = new Map<string, Vector>();
+  buckets = new Map<string, number>();
+
+  add(ancestors: string[], v: Vector, bucket: Bucket | null, sign: number, extraBuckets: { level: string; deadline: string; open: number }[] = []) {
+    for (const a of ancestors) {
+      add(this.vectors.get(a) ?? this.vectors.set(a, zero()).get(a)!, v, sign);
+      if (bucket) this.bump(a, bucket.level, bucket.deadline, sign);
+      for (const b of extraBuckets) this.bump(a, b.level, b.deadline, sign * b.open);
+    }
+  }
+
+  private bump(org: string, level: string, deadline: string, n: number) {
+    const key = `${org}|${level}|${deadline}`;
+    this.buckets.set(key, (this.buckets.get(key) ?? 0) + n);
+  }
+}
+
+const ledgers = new WeakMap<object, Ledger>();
+
+function ledgerOf(sql: Sql): Ledger {
+  if (!sql.transaction) throw new Error('progress counters change only inside a transaction');
+  let ledger = ledgers.get(sql.transaction);
+  if (!ledger) ledgers.set(sql.transaction, (ledger = new Ledger()));
+  return ledger;
+}
+
+interface SelfRow {
+  id: string;
+  level: string;
+  memberCount: number;
+  path: string[] | null;
+  stage: CongressStage | null;
+  pilot: boolean | null;
+  mode: CongressMode | null;
+  deadlineOverride: string | null;
+  pending: boolean;
+}
+
+/** What each organisation adds to the counters of its ancestors, in the latest state of the tree. */
+export async function contributions(sql: Sql, ids: readonly string[]): Promise<Map<string, Contribution>> {
+  const rows = await sql<SelfRow>(
+    `select o.id, o.level, o.member_count as "memberCount", p.path, c.stage, c.pilot, c.mode, c.deadline_override::text as "deadlineOverride",
+            exists (select 1 from restructuring_pending rp where rp.organization_id = o.id) as pending
+       from organization o
+       left join organization_placement p on p.organization_id = o.id and p.valid_to is null
+       left join congress c on c.organization_id = o.id and c.term = (select code from term where is_current)
+      where o.id = any(?::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, contributionOf(r)]));
+}
+
+export function contributionOf(r: SelfRow): Contribution {
+  const v = zero();
+  if (!r.path) return { vector: v, bucket: null, ancestors: [] };
+  const stage = r.stage ?? CongressStage.NOT_STARTED;
+  const expected = stage !== CongressStage.SUPERSEDED;
+  const held = isHeld(stage);
+  v.orgs = 1;
+  v.members = Number(r.memberCount);
+  v.expected = expected ? 1 : 0;
+  v.held = held ? 1 : 0;
+  v.pilot_held = r.pilot && held ? 1 : 0;
+  v.two_content = r.mode === CongressMode.TWO_CONTENT && expected ? 1 : 0;
+  v.postponed = stage === CongressStage.POSTPONED ? 1 : 0;
+  v.pending = r.pending ? 1 : 0;
+  v[stageField(stage)] = 1;
+  v[levelField(r.level, 'orgs')] = 1;
+  v[levelField(r.level, 'expected')] = expected ? 1 : 0;
+  v[levelField(r.level, 'held')] = held ? 1 : 0;
+  const open = expected && !held;
+  v[levelField(r.level, 'open')] = open && !r.deadlineOverride ? 1 : 0;
+  return { vector: v, bucket: open && r.deadlineOverride ? { level: r.level, deadline: r.deadlineOverride } : null, ancestors: r.path.slice(0, -1) };
+}
+
+/**
+ * Wraps a change to these organisations' own state (their congress, members, pending flag, or whether they are in
+ * the tree at all): their contributions before and after go to the ledger.
+ */
+export async function trackSelf<T>(sql: Sql, ids: readonly string[], change: () => Promise<T>): Promise<T> {
+  const unique = [...new Set(ids)];
+  const before = await contributions(sql, unique);
+  const result = await change();
+  const after = await contributions(sql, unique);
+  const ledger = ledgerOf(sql);
+  for (const id of unique) {
+    const b = before.get(id);
+    const a = after.get(id);
+    if (b) ledger.add(b.ancestors, b.vector, b.bucket, -1);
+    if (a) ledger.add(a.ancestors, a.vector, a.bucket, +1);
+  }
+  return result;
+}
+
+/** Wraps a move of `id` with its subtree: its totals leave the old ancestors and join the new ones. */
+export async function trackMove<T>(sql: Sql, id: string, change: () => Promise<T>): Promise<T> {
+  const ledger = ledgerOf(sql);
+  const before = (await contributions(sql, [id])).get(id)!;
+  const [counter] = await sql<Record<string, number | string>>(`select * from progress_counter where organization_id = ?`, [id]);
+  const buckets = await sql<{ level: string; deadline: string; open: number }>(`select level, deadline::text as deadline, open from progress_override where organization_id = ?`, [id]);
+  // The subtree's total: its counters (with what this transaction has not written yet) and itself.
+  const total = add(add(zero(), before.vector), Object.fromEntries(FIELDS.map((f) => [f, Number(counter?.[f] ?? 0)])));
+  add(total, ledger.vectors.get(id) ?? zero());
+  const pendingBuckets = [...ledger.buckets.entries()]
+    .filter(([k]) => k.startsWith(`${id}|`))
+    .map(([k, n]) => ({ level: k.split('|')[1], deadline: k.split('|')[2], open: n }));
+  const allBuckets = [...buckets, ...pendingBuckets];
+  const result = await change();
+  const after = (await contributions(sql, [id])).get(id)!;
+  ledger.add(before.ancestors, total, before.bucket, -1, allBuckets);
+  ledger.add(after.ancestors, total, after.bucket, +1, allBuckets);
+  return result;
+}
+
+/** A new organisation gets its own (empty) counter row. */
+export async function openCounters(sql: Sql, id: string): Promise<void> {
+  await sql('insert into progress_counter (organization_id) values (?) on conflict do nothing', [id]);
+}
+
+/** Writes what the transaction accumulated: one locking read in id order, one update, the bucket upserts. */
+export async function flushProgress(execute: (text: string, params: unknown[]) => Promise<unknown>, transaction: object | undefined): Promise<void> {
+  const ledger = transaction && ledgers.get(transaction);
+  if (!ledger) return;
+  ledgers.delete(transaction);
+  const entries = [...ledger.vectors.entries()].filter(([, v]) => FIELDS.some((f) => v[f] !== 0)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (entries.length) {
+    const ids = entries.map(([id]) => id);
+    await execute('select 1 from progress_counter where organization_id = any(?::uuid[]) order by organization_id for update', [`{${ids.join(',')}}`]);
+    const columns = FIELDS.map((f, i) => `${f} = c.${f} + v.f${i}`).join(', ');
+    const arrays = FIELDS.map((f, i) => `?::${f === 'members' ? 'bigint' : 'integer'}[]`).join(', ');
+    await execute(
+      `update progress_counter c set ${columns}
+         from unnest(?::uuid[], ${arrays}) as v(id, ${FIELDS.map((_, i) => `f${i}`).join(', ')})
+        where c.organization_id = v.id`,
+      [`{${ids.join(',')}}`, ...FIELDS.map((f) => `{${entries.map(([, v]) => v[f]).join(',')}}`)],
+    );
+  }
+  const buckets = [...ledger.buckets.entries()].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (buckets.length) {
+    const parts = buckets.map(([k, n]) => [...k.split('|'), n] as [string, string, string, number]);
+    await execute(
+      `insert into progress_override (organization_id, level, deadline, open)
+       select * from unnest(?::uuid[], ?::text[], ?::date[], ?::int[])
+       on conflict (organization_id, level, deadline) do update set open = progress_override.open + excluded.open`,
+      [`{${parts.map((p) => p[0]).join(',')}}`, `{${parts.map((p) => p[1]).join(',')}}`, `{${parts.map((p) => p[2]).join(',')}}`, `{${parts.map((p) => p[3]).join(',')}}`],
+    );
+    await execute('delete from progress_override where organization_id = any(?::uuid[]) and open = 0', [`{${[...new Set(parts.map((p) => p[0]))].join(',')}}`]);
+  }
+}
+
+export { ledgerOf as _ledgerOf };
