@@ -9,6 +9,7 @@ import { OrganizationCongressResolver } from './congress/organization-congress.r
 import { NodeResolver } from './node/node.resolver';
 import { OrganizationFieldsResolver } from './organization/organization.fields.resolver';
 import { OrganizationResolver } from './organization/organization.resolver';
+import { OrganizationProgressResolver, ProgressResolver } from './progress/progress.resolver';
 import { OrganizationRestructuringResolver } from './restructuring/organization-restructuring.resolver';
 import { RestructuringFieldsResolver, RestructuringParticipantResolver } from './restructuring/restructuring.fields.resolver';
 import { RestructuringResolver } from './restructuring/restructuring.resolver';
@@ -25,6 +26,8 @@ export const resolvers = [
   RestructuringResolver,
   RestructuringFieldsResolver,
   RestructuringParticipantResolver,
+  OrganizationProgressResolver,
+  ProgressResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -3,6 +3,7 @@ import type { Logger } from '../common/log';
 import { sqlOf } from '../common/sql';
 import { createCongressLoaders } from '../congress/congress.loaders';
 import { createOrganizationLoaders } from '../organization/organization.loaders';
+import { createProgressLoaders } from '../progress/progress.loaders';
 import { createRestructuringLoaders } from '../restructuring/restructuring.loaders';
 
 /** One loader set per request (graphql/dataloader's README): nothing cached outlives the request. */
@@ -11,11 +12,14 @@ export function createLoaders(em: EntityManager) {
   const organizations = createOrganizationLoaders(sql);
   const congresses = createCongressLoaders(sql);
   const restructurings = createRestructuringLoaders(sql);
+  const progress = createProgressLoaders(sql, congresses);
   return {
     organizations,
     congresses,
     restructurings,
+    progress,
     clearAll() {
+      progress.clearAll();
       organizations.clearAll();
       congresses.clearAll();
       restructurings.clearAll();

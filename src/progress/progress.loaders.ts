@@ -1,0 +1,101 @@
+import DataLoader from 'dataloader';
+import type { Sql } from '../common/sql';
+import type { CongressLoaders } from '../congress/congress.loaders';
+import { fromCounters, fromLive, type ProgressData } from './progress.compute';
+import { countersOf, liveGroups, timelinePoints, upcomingCounts } from './progress.repository';
+
+export type ProgressScope = 'SUBTREE' | 'CHILDREN';
+
+export interface ProgressKey {
+  id: string;
+  scope: ProgressScope;
+  date: string;
+}
+
+function groupBy<K>(keys: readonly K[], by: (k: K) => string): K[][] {
+  const groups = new Map<string, K[]>();
+  for (const k of keys) groups.set(by(k), [...(groups.get(by(k)) ?? []), k]);
+  return [...groups.values()];
+}
+
+/**
+ * One set per request. Roll-ups of many organisations cost one batch: for a subtree on a date on or after the latest
+ * dated change, one read of the precomputed counters; otherwise (a past date, or direct children) one live statement.
+ */
+export function createProgressLoaders(sql: Sql, congresses: CongressLoaders) {
+  const calendarNow = async (): Promise<Map<string, string>> => {
+    const term = await congresses.currentTerm();
+    const cal = term ? await congresses.calendar.load(term) : new Map();
+    return new Map([...cal.entries()].map(([level, row]) => [level, row.deadline]));
+  };
+
+  const key = (k: ProgressKey) => `${k.id}|${k.scope}|${k.date}`;
+  const progress = new DataLoader<ProgressKey, ProgressData, string>(
+    async (keys) => {
+      const out = new Map<string, ProgressData>();
+      await Promise.all(
+        groupBy(keys, (k) => `${k.scope}|${k.date}`).map(async (group) => {
+          const { scope, date } = group[0];
+          const ids = [...new Set(group.map((k) => k.id))];
+          if (scope === 'SUBTREE') {
+            const [counters, calendar] = await Promise.all([countersOf(sql, ids), calendarNow()]);
+            if (!counters.watermark || counters.watermark <= date) {
+              const rows = new Map(counters.rows.map((r) => [r.organizationId, r]));
+              for (const k of group) out.set(key(k), fromCounters(rows.get(k.id), calendar, date));
+              return;
+            }
+          }
+          const rows = await liveGroups(sql, ids, date, scope);
+          for (const k of group) out.set(key(k), fromLive(rows.filter((r) => r.key === k.id), date));
+        }),
+      );
+      return keys.map((k) => out.get(key(k))!);
+    },
+    { cacheKeyFn: key },
+  );
+
+  const upcomingKey = (k: ProgressKey & { days: number }) => `${key(k)}|${k.days}`;
+  const upcoming = new DataLoader<ProgressKey & { days: number }, number, string>(
+    async (keys) => {
+      const out = new Map<string, number>();
+      await Promise.all(
+        groupBy(keys, (k) => `${k.scope}|${k.date}|${k.days}`).map(async (group) => {
+          const rows = await upcomingCounts(sql, [...new Set(group.map((k) => k.id))], group[0].date, group[0].days, group[0].scope);
+          for (const k of group) out.set(upcomingKey(k), rows.find((r) => r.key === k.id)?.n ?? 0);
+        }),
+      );
+      return keys.map((k) => out.get(upcomingKey(k)) ?? 0);
+    },
+    { cacheKeyFn: upcomingKey },
+  );
+
+  type TimelineKey = ProgressKey & { from: string; to: string; interval: 'WEEK' | 'MONTH' };
+  const timelineKey = (k: TimelineKey) => `${key(k)}|${k.from}|${k.to}|${k.interval}`;
+  const timeline = new DataLoader<TimelineKey, { periodStart: string; held: number }[], string>(
+    async (keys) => {
+      const out = new Map<string, { periodStart: string; held: number }[]>();
+      await Promise.all(
+        groupBy(keys, (k) => `${k.scope}|${k.date}|${k.from}|${k.to}|${k.interval}`).map(async (group) => {
+          const g = group[0];
+          const rows = await timelinePoints(sql, [...new Set(group.map((k) => k.id))], g.date, g.scope, g.from, g.to, g.interval);
+          for (const k of group) out.set(timelineKey(k), rows.filter((r) => r.key === k.id).map(({ periodStart, held }) => ({ periodStart, held })));
+        }),
+      );
+      return keys.map((k) => out.get(timelineKey(k)) ?? []);
+    },
+    { cacheKeyFn: timelineKey },
+  );
+
+  return {
+    progress,
+    upcoming,
+    timeline,
+    clearAll() {
+      progress.clearAll();
+      upcoming.clearAll();
+      timeline.clearAll();
+    },
+  };
+}
+
+export type ProgressLoaders = ReturnType<typeof createProgressLoaders>;
