@@ -21,7 +21,6 @@ export class Migration20261128000004_progress extends Migration {
     this.addSql(`create index placement_valid_from_idx on organization_placement (valid_from);`);
     this.addSql(`create index placement_valid_to_idx on organization_placement (valid_to);`);
     this.addSql(`create index congress_event_effective_idx on congress_event (effective_on);`);
-    this.addSql(`create index congress_org_idx on congress (organization_id, term);`);
     this.addSql(`create index congress_planned_idx on congress (planned_start);`);
   }
 

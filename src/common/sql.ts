@@ -24,3 +24,13 @@ export function toPgArray(values: readonly unknown[]): string {
   const items = values.map((v) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/["\\]/g, (c) => '\\' + c)}"`));
   return `{${items.join(',')}}`;
 }
+
+/** The same `Sql` over a plain node-postgres client (bulk tools that bypass the ORM for speed). */
+export function sqlOfClient(client: { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }, transaction?: object): Sql {
+  const sql = async <T>(text: string, params: unknown[] = []) => {
+    let i = 0;
+    const numbered = text.replace(/\?/g, () => `$${++i}`);
+    return (await client.query(numbered, params.map(bindable))).rows as T[];
+  };
+  return Object.assign(sql, { transaction });
+}

@@ -8,6 +8,8 @@ import { seedDemoIfEmpty } from './seed';
 export interface Database {
   orm: MikroORM;
   url: string;
+  /** The connection string with its password, for tools that open their own connection. */
+  connectionString: string;
   embedded: boolean;
   /** Database reachable and every migration applied. */
   ready(): Promise<boolean>;
@@ -37,6 +39,7 @@ export async function openDatabase(config: Config, logger: Logger, today: () => 
   return {
     orm: db,
     url: url.replace(/:[^:@/]*@/, ':***@'),
+    connectionString: url,
     embedded: !!embedded,
     async ready() {
       try {
