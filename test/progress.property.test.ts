@@ -1,0 +1,103 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { addDays } from '../src/common/dates';
+import { UserErrorException } from '../src/common/errors';
+import { sqlOf } from '../src/common/sql';
+import { CommitteeFormation, CongressStage } from '../src/congress/congress.enums';
+import { advanceCongress, postponeCongress, recordCongressResult, rescheduleCongress } from '../src/congress/congress.service';
+import { moveOrganization } from '../src/organization/organization.service';
+import { findDrift } from '../src/progress/progress.rebuild';
+import { loadSynthetic, prng } from '../src/progress/synthetic';
+import { applyRestructuring } from '../src/restructuring/restructuring.apply';
+import { RestructuringKind } from '../src/restructuring/restructuring.enums';
+import { approveRestructuring, proposeRestructuring } from '../src/restructuring/restructuring.service';
+import { bruteProgress, normalise, PROGRESS_FIELDS } from './support/brute-progress';
+import { globalId, startTestApp, type TestApp } from './support/harness';
+
+const TODAY = '2026-11-27';
+const SEED = Number(process.env.PROGRESS_SEED ?? Math.floor(Math.random() * 1_000_000));
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp({ today: TODAY });
+  const em = app.orm.em.fork() as EntityManager;
+  await em.transactional((tem) => loadSynthetic(sqlOf(tem as EntityManager), { orgs: 3000, seed: SEED, today: TODAY }));
+});
+afterAll(() => app.close());
+
+async function tx<T>(work: (em: EntityManager) => Promise<T>): Promise<T | null> {
+  try {
+    return await (app.orm.em.fork() as EntityManager).transactional((tem) => work(tem as EntityManager));
+  } catch (err) {
+    if (err instanceof UserErrorException) return null; // a random change the rules refuse: nothing written
+    throw err;
+  }
+}
+
+describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rerun with PROGRESS_SEED=${SEED})`, () => {
+  it('after a random sequence of stage changes, moves and restructurings, for both scopes and several dates', async () => {
+    const rand = prng(SEED);
+    const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+    const orgs = await app.readBack<{ id: string; level: string; parent: string }>(
+      `select o.id, o.level, p.parent_id as parent from organization o join organization_placement p on p.organization_id = o.id and p.valid_to is null`,
+    );
+    const byLevel = (l: string) => orgs.filter((o) => o.level === l);
+    const congressOf = async (orgId: string) => (await app.readBack<{ id: string; version: number; stage: string }>(`select id, version, stage from congress where organization_id = $1`, [orgId]))[0];
+    let applied = 0;
+    for (let step = 0; step < 80; step++) {
+      const r = rand();
+      const day = addDays(TODAY, -Math.floor(rand() * 20));
+      if (r < 0.3) {
+        const o = pick(orgs);
+        const c = await congressOf(o.id);
+        const next = pick([CongressStage.PLAN_ISSUED, CongressStage.DOCUMENTS_DRAFTED, CongressStage.PERSONNEL_PLANNED, CongressStage.APPROVED, CongressStage.RESULTS_CONFIRMED]);
+        if (c && (await tx((em) => advanceCongress(em, { id: c.id, version: c.version, stage: next, effectiveOn: TODAY, reason: 'kiểm thử' }, TODAY)))) applied++;
+      } else if (r < 0.45) {
+        const o = pick([...byLevel('CELL'), ...byLevel('BASE_CELL')]);
+        const c = await congressOf(o.id);
+        if (c && (await tx((em) => recordCongressResult(em, { id: c.id, version: c.version, heldStart: TODAY, heldEnd: TODAY, committeeFormation: CommitteeFormation.ELECTED }, TODAY)))) applied++;
+      } else if (r < 0.55) {
+        const o = pick(orgs);
+        const c = await congressOf(o.id);
+        if (c && (await tx((em) => postponeCongress(em, { id: c.id, version: c.version, reason: 'kiểm thử', plannedStart: '2026-12-20', plannedEnd: '2026-12-20', effectiveOn: TODAY }, TODAY)))) applied++;
+        const d = await congressOf(o.id);
+        if (d && (await tx((em) => rescheduleCongress(em, { id: d.id, version: d.version, plannedStart: '2026-12-21', plannedEnd: '2026-12-21', deadline: pick(['2026-11-01', '2026-12-31', '2025-05-01']) })))) applied++;
+      } else if (r < 0.8) {
+        const cell = pick(byLevel('CELL'));
+        const target = pick([...byLevel('BASE_COMMITTEE'), ...byLevel('SUB_COMMITTEE')]);
+        if (await tx((em) => moveOrganization(em, { id: cell.id, newParentId: target.id, effectiveOn: day }))) applied++;
+        const base = pick([...byLevel('BASE_COMMITTEE'), ...byLevel('BASE_CELL')]);
+        const above = pick(byLevel('ABOVE_BASE'));
+        if (await tx((em) => moveOrganization(em, { id: base.id, newParentId: above.id, effectiveOn: day }))) applied++;
+      } else {
+        const a = pick(byLevel('BASE_CELL'));
+        const b = pick(byLevel('BASE_CELL'));
+        const done = await tx(async (em) => {
+          let rs = await proposeRestructuring(em, { kind: RestructuringKind.ABSORB, title: 'Sáp nhập', sources: [a.id], targets: [b.id], newTargets: [], moves: [] }, TODAY);
+          rs = await approveRestructuring(em, { id: rs.id, version: rs.version, decisionNumber: '1', decisionDate: day, issuer: 'x', effectiveOn: day });
+          return applyRestructuring(em, { id: rs.id, version: rs.version });
+        });
+        if (done) applied++;
+      }
+    }
+    expect(applied).toBeGreaterThan(20);
+    expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
+
+    const nodes = await app.readBack<{ id: string }>(
+      `select o.id from organization o join organization_placement p on p.organization_id = o.id and p.valid_to is null
+        where o.level in ('CENTRAL_COMMITTEE', 'DIRECTLY_UNDER_CENTRAL', 'ABOVE_BASE', 'BASE_COMMITTEE') order by o.code limit 40`,
+    );
+    const ids = nodes.map((n) => n.id);
+    for (const date of [TODAY, addDays(TODAY, 45), '2025-04-15', '2025-07-01', addDays(TODAY, -10)]) {
+      for (const scope of ['SUBTREE', 'CHILDREN'] as const) {
+        const query = `{ ${ids.map((id, i) => `n${i}: progress(under: "${globalId('Organization', id)}", scope: ${scope}, asOf: "${date}") { ${PROGRESS_FIELDS} }`).join('\n')} }`;
+        const { body } = await app.gql(query);
+        expect(body.errors).toBeUndefined();
+        const brute = await bruteProgress(app, ids, date, scope);
+        ids.forEach((id, i) => {
+          const got = normalise(body.data[`n${i}`]);
+          expect({ seed: SEED, date, scope, id, ...got }).toEqual({ seed: SEED, date, scope, id, ...brute.get(id)! });
+        });
+      }
+    }
+  });
+});
