@@ -6,7 +6,7 @@ import {
   childCongresses,
   congressesByIds,
   congressesByOrganizations,
-  currentTerm,
+  currentTermWithCalendar,
   eventsOf,
   type CalendarRow,
   type ChildCongressRow,
@@ -50,8 +50,10 @@ export function createCongressLoaders(sql: Sql) {
     return terms.map((t) => new Map(rows.filter((r) => r.term === t).map((r) => [r.level, r])));
   });
 
+  // The current term comes with its calendar: a dashboard needs both, for one statement.
   const current = new DataLoader<'current', string | null>(async (keys) => {
-    const code = await currentTerm(sql);
+    const { code, calendar: rows } = await currentTermWithCalendar(sql);
+    if (code) calendar.prime(code, new Map(rows.map((r) => [r.level, r])));
     return keys.map(() => code);
   });
 

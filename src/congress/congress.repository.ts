@@ -85,9 +85,13 @@ export async function calendarsOf(sql: Sql, terms: readonly string[]): Promise<C
   );
 }
 
-export async function currentTerm(sql: Sql): Promise<string | null> {
-  const [row] = await sql<{ code: string }>(`select code from term where is_current`);
-  return row?.code ?? null;
+/** The current term with its calendar, in one statement. */
+export async function currentTermWithCalendar(sql: Sql): Promise<{ code: string | null; calendar: CalendarRow[] }> {
+  const rows = await sql<{ code: string } & Partial<CalendarRow>>(
+    `select t.code, tc.term, tc.level, tc.deadline, tc.max_days as "maxDays", tc.version
+       from term t left join term_calendar tc on tc.term = t.code where t.is_current order by tc.level`,
+  );
+  return { code: rows[0]?.code ?? null, calendar: rows.filter((r) => r.level).map((r) => r as CalendarRow) };
 }
 
 export interface ChildCongressRow {
