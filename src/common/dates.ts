@@ -4,8 +4,12 @@ import { isCalendarDate } from '../config';
 export { isCalendarDate };
 
 /** The calendar date (YYYY-MM-DD) of `instant` in `timeZone`. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 export function calendarDateIn(timeZone: string, instant: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  let f = formatters.get(timeZone);
+  if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(instant);
 }
 
 /** "Today" for the service: fixed by configuration, else the date in the configured zone (Asia/Ho_Chi_Minh). */

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { countStatement } from './request-scope';
 
 /**
  * Runs one SQL statement (`?` placeholders) on the entity manager's connection, inside its transaction if any.
@@ -12,8 +13,28 @@ export type Sql = (<T = Record<string, unknown>>(text: string, params?: unknown[
 
 export function sqlOf(em: EntityManager): Sql {
   const transaction = em.getTransactionContext();
-  const sql = <T>(text: string, params: unknown[] = []) => em.getConnection().execute(text, params.map(bindable), 'all', transaction) as Promise<T[]>;
-  return Object.assign(sql, { transaction });
+  if (transaction) {
+    const inTx = <T>(text: string, params: unknown[] = []) => em.getConnection().execute(text, params.map(bindable), 'all', transaction) as Promise<T[]>;
+    return Object.assign(inTx, { transaction });
+  }
+  // Reads outside a transaction skip the query builder: a pooled node-postgres client, counted here at the driver.
+  const knexClient = em.getConnection().getKnex().client as unknown as PoolClient;
+  const direct = async <T>(text: string, params: unknown[] = []) => {
+    const connection = await knexClient.acquireConnection();
+    try {
+      countStatement();
+      let i = 0;
+      return (await connection.query(text.replace(/\?/g, () => `$${++i}`), params.map(bindable))).rows as T[];
+    } finally {
+      await knexClient.releaseConnection(connection);
+    }
+  };
+  return Object.assign(direct, { transaction: undefined });
+}
+
+interface PoolClient {
+  acquireConnection(): Promise<{ query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }>;
+  releaseConnection(connection: unknown): Promise<void>;
 }
 
 function bindable(value: unknown): unknown {

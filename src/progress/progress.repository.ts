@@ -17,7 +17,7 @@ export async function countersOf(sql: Sql, ids: readonly string[]): Promise<{ wa
     `select w.watermark, pc.*,
             (select coalesce(json_agg(json_build_object('level', po.level, 'deadline', po.deadline, 'open', po.open)), '[]')
                from progress_override po where po.organization_id = pc.organization_id) as overrides
-       from (select greatest((select max(valid_from) from organization_placement), (select max(valid_to) from organization_placement),
+       from (select greatest((select max(valid_from) from organization_placement), (select max(valid_to) from organization_placement where valid_to is not null),
                              (select max(effective_on) from congress_event))::text as watermark) w
        left join progress_counter pc on pc.organization_id = any(?::uuid[])`,
     [ids],
