@@ -56,6 +56,10 @@ export const CONGRESS_COLUMNS = `c.id, c.organization_id as "organizationId", c.
   c.delegates_ex_officio as "delegatesExOfficio", c.delegates_elected as "delegatesElected",
   c.delegates_appointed as "delegatesAppointed", c.delegates_alternate as "delegatesAlternate", c.version`;
 
+/** The latest dated change in the tree or any congress history: from that day on, current state is the state. */
+export const WATERMARK_SQL = `select greatest((select max(valid_from) from organization_placement),
+  (select max(valid_to) from organization_placement where valid_to is not null), (select max(effective_on) from congress_event)) as d`;
+
 /** The stage of congress `c` at the end of day `d`: its last event effective on or before `d`. */
 export const stageAtSql = (d: string) =>
   `coalesce((select e.to_stage from congress_event e where e.congress_id = c.id and e.effective_on <= ${d}
@@ -148,7 +152,7 @@ export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ r
                 and p.path @> array[?::uuid] and p.organization_id <> ?::uuid`;
     params.push(q.date, q.date, q.under, q.under);
   }
-  params.push(q.date); // stage as of the date
+  params.push(q.date, q.date); // stage as of the date: the current stage when no dated change comes after it
   const where: string[] = ['c.term = ?'];
   params.push(q.term);
   if (q.from) {
@@ -177,7 +181,8 @@ export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ r
       join organization o on o.id = c.organization_id
       ${treeJoin}
       left join term_calendar tc on tc.term = c.term and tc.level = o.level
-      cross join lateral (select ${stageAtSql('?::date')} as f_stage, coalesce(c.deadline_override, tc.deadline) as f_deadline) s
+      cross join lateral (select case when (select d from wm) <= ?::date then c.stage else ${stageAtSql('?::date')} end as f_stage,
+                                 coalesce(c.deadline_override, tc.deadline) as f_deadline) s
      where ${where.join(' and ')}`;
   const pageParams = [...params];
   let keyset = '';
@@ -186,7 +191,7 @@ export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ r
     pageParams.push(q.after[0], q.after[1]);
   }
   const rows = await sql<CongressRow & { sortValue: string; total: number }>(
-    `with f as (${filtered})
+    `with wm as (${WATERMARK_SQL}), f as (${filtered})
      select t.total, page.* from (select count(*)::int as total from f) t
      left join lateral (select * from f ${keyset} order by "sortValue", id limit ?) page on true`,
     [...pageParams, q.first + 1],

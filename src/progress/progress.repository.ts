@@ -1,5 +1,6 @@
 import type { Sql } from '../common/sql';
 import { validOn } from '../organization/organization.repository';
+import { WATERMARK_SQL } from '../congress/congress.repository';
 import { FIELDS } from './progress.fields';
 
 /** SQL reads of the roll-up: precomputed counters, and the same numbers computed live for a past date. */
@@ -17,8 +18,7 @@ export async function countersOf(sql: Sql, ids: readonly string[]): Promise<{ wa
     `select w.watermark, pc.*,
             (select coalesce(json_agg(json_build_object('level', po.level, 'deadline', po.deadline, 'open', po.open)), '[]')
                from progress_override po where po.organization_id = pc.organization_id) as overrides
-       from (select greatest((select max(valid_from) from organization_placement), (select max(valid_to) from organization_placement where valid_to is not null),
-                             (select max(effective_on) from congress_event))::text as watermark) w
+       from (select d::text as watermark from (${WATERMARK_SQL}) x) w
        left join progress_counter pc on pc.organization_id = any(?::uuid[])`,
     [ids],
   );
