@@ -87,3 +87,45 @@ describe('concurrent writers', () => {
     expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
   });
 });
+
+describe('concurrent writers on the same organisations', () => {
+  it('congress changes, member counts and moves racing on one subtree leave no drift and no deadlock', async () => {
+    const cells = await app.readBack<{ id: string; congress: string }>(
+      `select o.id, c.id as congress from organization o join congress c on c.organization_id = o.id
+        join organization_placement p on p.organization_id = o.id and p.valid_to is null
+       where o.level = 'CELL' and c.stage in ('NOT_STARTED', 'PLAN_ISSUED', 'DOCUMENTS_DRAFTED') order by o.code limit 6`,
+    );
+    const bases = await app.readBack<{ id: string }>(
+      `select o.id from organization o join organization_placement p on p.organization_id = o.id and p.valid_to is null where o.level = 'BASE_COMMITTEE' order by o.code limit 4`,
+    );
+    const errors: string[] = [];
+    const deadline = Date.now() + 3000;
+    const worker = async (w: number) => {
+      let i = 0;
+      while (Date.now() < deadline) {
+        const cell = cells[(w + i++) % cells.length];
+        const kind = (w + i) % 3;
+        let res;
+        if (kind === 0) {
+          const [{ version }] = await app.readBack<{ version: number }>('select version from congress where id = $1', [cell.congress]);
+          res = await app.gql(`mutation($input: CongressAdvanceInput!) { congressAdvance(input: $input) { userErrors { code } } }`, {
+            input: { id: globalId('Congress', cell.congress), version, stage: ['PLAN_ISSUED', 'APPROVED'][i % 2], reason: 'race', effectiveOn: TODAY },
+          });
+        } else if (kind === 1) {
+          const [{ version }] = await app.readBack<{ version: number }>('select version from organization where id = $1', [cell.id]);
+          res = await app.gql(`mutation($input: OrganizationUpdateInput!) { organizationUpdate(input: $input) { userErrors { code } } }`, {
+            input: { id: globalId('Organization', cell.id), version, memberCount: 10 + ((w * 7 + i) % 40) },
+          });
+        } else {
+          res = await app.gql(`mutation($input: OrganizationMoveInput!) { organizationMove(input: $input) { userErrors { code } } }`, {
+            input: { id: globalId('Organization', cell.id), newParent: globalId('Organization', bases[(w + i) % bases.length].id), effectiveOn: TODAY },
+          });
+        }
+        if (res.body.errors) errors.push(JSON.stringify(res.body.errors));
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
+    expect(errors).toEqual([]);
+    expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
+  });
+});

@@ -145,3 +145,28 @@ describe('all or nothing', () => {
     expect(row).toEqual({ status: 'APPROVED', pending: true });
   });
 });
+
+describe('findings of review', () => {
+  it('a new organisation that would sit under itself is refused at proposal', async () => {
+    await app.tree(smallTree('Z1'));
+    await refused(PROPOSE, { kind: 'ESTABLISH', title: 'Tự làm cấp trên', newTargets: [{ code: 'Z1-X', name: 'X', level: 'ABOVE_BASE', parentCode: 'Z1-X' }] }, 'CYCLE');
+    await refused(PROPOSE, {
+      kind: 'ESTABLISH', title: 'Vòng',
+      newTargets: [{ code: 'Z1-A', name: 'A', level: 'ABOVE_BASE', parentCode: 'Z1-B' }, { code: 'Z1-B', name: 'B', level: 'ABOVE_BASE', parentCode: 'Z1-A' }],
+    }, 'CYCLE');
+  });
+
+  it('an organisation with a child placed under it from a later date cannot end', async () => {
+    await app.tree(smallTree('Z2'));
+    const move = await app.gql(`mutation($input: OrganizationMoveInput!) { organizationMove(input: $input) { userErrors { code } } }`, {
+      input: { id: await idOf(app, 'Z2-MB-B1-C1'), newParent: await idOf(app, 'Z2-MA-B1'), effectiveOn: '2026-06-01' },
+    });
+    expect(move.body.data.organizationMove.userErrors).toEqual([]);
+    let r = await propose({
+      kind: 'DISSOLVE', title: 'Giải thể Z2', sources: [await idOf(app, 'Z2-MA-B1')],
+      moves: [{ organization: await idOf(app, 'Z2-MA-B1-C1'), newParent: await idOf(app, 'Z2-MB-B1') }, { organization: await idOf(app, 'Z2-MA-B1-C2'), newParent: await idOf(app, 'Z2-MB-B1') }],
+    });
+    r = await approve(r, '2026-03-01', '2026-02-01');
+    await refused(APPLY, { id: r.id, version: r.version }, 'CHILDREN_NOT_MOVED');
+  });
+});

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { lockTree } from './tree-lock';
 import { flushProgress } from '../progress/progress.maintenance';
+import { sqlOf } from './sql';
 import { UserError, UserErrorException } from './errors';
 
 interface MutationContext {
@@ -11,10 +13,17 @@ interface MutationContext {
  * Runs one business action in one transaction. A UserErrorException rolls everything back and becomes the payload's
  * `userErrors`; any other error rolls back and surfaces (masked) at the top level. Loaders are cleared after a commit.
  */
-export async function runMutation<T>(ctx: MutationContext, work: (em: EntityManager) => Promise<T>): Promise<{ result: T | null; userErrors: UserError[] }> {
+export async function runMutation<T>(
+  ctx: MutationContext,
+  work: (em: EntityManager) => Promise<T>,
+  opts: { treeLock?: 'shared' | 'exclusive' } = {},
+): Promise<{ result: T | null; userErrors: UserError[] }> {
   try {
     const result = await ctx.em.transactional(async (tem) => {
       const em = tem as EntityManager;
+      // First of all: changes that reshape the tree exclude every other change; the rest run side by side. Taken
+      // before any row lock, so the order of locks is the same in every transaction.
+      await lockTree(sqlOf(em), opts.treeLock ?? 'shared');
       const out = await work(em);
       // The subscriber flushes before commit too; doing it here keeps the order explicit.
       await flushProgress((text, params) => em.getConnection().execute(text, params, 'all', em.getTransactionContext()), em.getTransactionContext());

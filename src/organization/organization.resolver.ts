@@ -79,7 +79,7 @@ export class OrganizationResolver {
     if (!id) return { userErrors: [invalidId('id')] };
     const newParentId = tryGlobalIdOf('Organization', input.newParent);
     if (!newParentId) return { userErrors: [invalidId('newParent')] };
-    const { result, userErrors } = await runMutation(ctx, (em) => moveOrganization(em, { ...input, id, newParentId }));
+    const { result, userErrors } = await runMutation(ctx, (em) => moveOrganization(em, { ...input, id, newParentId }), { treeLock: 'exclusive' });
     return { organization: result && OrganizationType.from(result, input.effectiveOn), userErrors };
   }
 }

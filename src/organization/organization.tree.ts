@@ -1,5 +1,6 @@
 import { UserErrorException } from '../common/errors';
 import type { Sql } from '../common/sql';
+import { lockTree } from '../common/tree-lock';
 import { openCounters, trackMove, trackSelf } from '../progress/progress.maintenance';
 import { LEVEL_NAMES_VI, mayBeChildOf } from './organization.levels';
 import { organizationsByIds, placementsAt, type OrganizationRow, type PlacementRow } from './organization.repository';
@@ -9,12 +10,7 @@ import { organizationsByIds, placementsAt, type OrganizationRow, type PlacementR
  * UserErrorException; each runs inside the caller's transaction. History is closed and reopened, never rewritten.
  */
 
-const TREE_LOCK = 727_001;
-
-/** Writers that change the shape of the tree take the lock exclusively; creations share it. */
-export async function lockTree(sql: Sql, mode: 'exclusive' | 'shared'): Promise<void> {
-  await sql(mode === 'exclusive' ? 'select pg_advisory_xact_lock(?)' : 'select pg_advisory_xact_lock_shared(?)', [TREE_LOCK]);
-}
+export { lockTree };
 
 export async function placementOn(sql: Sql, id: string, date: string): Promise<PlacementRow | null> {
   const [row] = await placementsAt(sql, [{ id, date }]);
@@ -118,12 +114,12 @@ export async function endOrganization(sql: Sql, org: OrganizationRow, date: stri
   }
   const left = await sql<{ name: string }>(
     `select o.name from organization_placement p join organization o on o.id = p.organization_id
-      where p.parent_id = ? and p.valid_from <= ? and (p.valid_to is null or p.valid_to > ?) order by o.sort_key limit 6`,
-    [org.id, date, date],
+      where p.parent_id = ? and (p.valid_to is null or p.valid_to > ?) order by o.sort_key limit 6`,
+    [org.id, date],
   );
   if (left.length) {
     const names = left.slice(0, 5).map((r) => r.name).join(', ') + (left.length > 5 ? ', …' : '');
-    throw UserErrorException.of('CHILDREN_NOT_MOVED', `${org.name} still has organisations under it on ${date} that this change does not move: ${names}.`, field);
+    throw UserErrorException.of('CHILDREN_NOT_MOVED', `${org.name} still has organisations under it on or after ${date} that this change does not move: ${names}.`, field);
   }
   await trackSelf(sql, [org.id], async () => {
     await sql('update organization_placement set valid_to = ? where organization_id = ? and valid_to is null', [date, org.id]);

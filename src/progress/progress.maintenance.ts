@@ -102,7 +102,9 @@ export function contributionOf(r: SelfRow): Contribution {
  * the tree at all): their contributions before and after go to the ledger.
  */
 export async function trackSelf<T>(sql: Sql, ids: readonly string[], change: () => Promise<T>): Promise<T> {
-  const unique = [...new Set(ids)];
+  const unique = [...new Set(ids)].sort();
+  // Two writers changing the same organisation's contribution must not both read the same "before".
+  await sql('select 1 from organization where id = any(?::uuid[]) order by id for update', [unique]);
   const before = await contributions(sql, unique);
   const result = await change();
   const after = await contributions(sql, unique);

@@ -40,6 +40,7 @@ export async function applyRestructuring(em: EntityManager, cmd: { id: string; v
   let waiting = parts.filter((p) => p.createdByRestructuring);
   while (waiting.length) {
     const ready = waiting.filter((p) => !waiting.some((w) => w.organizationId === p.newParentId));
+    if (!ready.length) throw UserErrorException.of('CYCLE', 'The new organisations of this restructuring sit under each other.', FIELD);
     for (const p of ready) {
       await placeOrganization(sql, org(p.organizationId), p.newParentId ? org(p.newParentId) : null, d, FIELD);
       await sql(`update organization set pending_establishment = false, established_on = ? where id = ?`, [d, p.organizationId]);

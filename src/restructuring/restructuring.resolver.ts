@@ -83,7 +83,7 @@ export class RestructuringResolver {
   async restructuringApply(@Arg('input') input: RestructuringApplyInput, @Ctx() ctx: Context): Promise<RestructuringApplyPayload> {
     const id = tryGlobalIdOf('Restructuring', input.id);
     if (!id) return { userErrors: [invalidId()] };
-    const { result, userErrors } = await runMutation(ctx, (em) => applyRestructuring(em, { ...input, id }));
+    const { result, userErrors } = await runMutation(ctx, (em) => applyRestructuring(em, { ...input, id }), { treeLock: 'exclusive' });
     return { restructuring: this.out(result, ctx), userErrors };
   }
 

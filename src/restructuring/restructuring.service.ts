@@ -81,8 +81,8 @@ export async function proposeRestructuring(em: EntityManager, cmd: ProposeComman
     ...cmd.sources.map((id, i) => [id, f('sources', i)] as [string, string[]]),
     ...cmd.targets.map((id, i) => [id, f('targets', i)] as [string, string[]]),
     ...cmd.moves.map((m, i) => [m.organizationId, f('moves', i, 'organization')] as [string, string[]]),
-    ...cmd.moves.filter((m) => m.newParentId).map((m, i) => [m.newParentId!, f('moves', i, 'newParent')] as [string, string[]]),
-    ...cmd.newTargets.filter((t) => t.parentId).map((t, i) => [t.parentId!, f('newTargets', i, 'parent')] as [string, string[]]),
+    ...cmd.moves.map((m, i) => [m.newParentId, f('moves', i, 'newParent')] as [string, string[]]).filter(([id]) => id),
+    ...cmd.newTargets.map((t, i) => [t.parentId, f('newTargets', i, 'parent')] as [string, string[]]).filter(([id]) => id),
     ...(cmd.rename ? [[cmd.rename.organizationId, f('rename', 'organization')] as [string, string[]]] : []),
   ];
   const orgs = new Map((await organizationsByIds(sql, [...new Set(named.map(([id]) => id))])).map((o) => [o.id, o]));
@@ -119,6 +119,17 @@ export async function proposeRestructuring(em: EntityManager, cmd: ProposeComman
       throw err;
     });
     created.set(row.code, row);
+  }
+  // A new organisation cannot sit under itself, directly or through other new ones.
+  for (const [i, t] of cmd.newTargets.entries()) {
+    const seen = new Set<string>();
+    let code: string | null | undefined = t.code.trim().toUpperCase();
+    while (code && !seen.has(code)) {
+      seen.add(code);
+      const next = cmd.newTargets.find((x) => x.code.trim().toUpperCase() === code);
+      code = next && !next.parentId ? next.parentCode?.trim().toUpperCase() : null;
+    }
+    if (code) throw UserErrorException.of('CYCLE', `${t.code} would sit under itself.`, f('newTargets', i, 'parentCode'));
   }
   const resolveParent = (parentId: string | null | undefined, parentCode: string | null | undefined, field: string[]): OrganizationRow => {
     if (parentId) return orgs.get(parentId)!;
