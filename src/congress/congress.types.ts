@@ -18,7 +18,7 @@ export class DelegatesToSuperior {
 }
 
 /** A congress as read on a date: `stage`, `overdue`, held dates and history answer as of `asOf`. */
-@ObjectType('Congress', { implements: Node, description: 'An organisation’s congress (đại hội) for one term.' })
+@ObjectType('Congress', { implements: Node, simpleResolvers: true, description: 'An organisation’s congress (đại hội) for one term.' })
 export class CongressType implements Node {
   uuid!: string;
   asOf!: string;

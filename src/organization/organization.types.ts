@@ -7,7 +7,7 @@ import { OrganizationLevel } from './organization.levels';
 import type { OrganizationRow } from './organization.repository';
 
 /** An organisation as read on a date: nested fields without their own `asOf` inherit `asOf`. */
-@ObjectType('Organization', { implements: Node, description: 'A party organisation (tổ chức đảng) in the tree.' })
+@ObjectType('Organization', { implements: Node, simpleResolvers: true, description: 'A party organisation (tổ chức đảng) in the tree.' })
 export class OrganizationType implements Node {
   /** Internal uuid; exposed only inside the global id. */
   uuid!: string;

@@ -42,7 +42,7 @@ export class ProgressPoint {
 }
 
 /** A roll-up over a scope on a date: exact, computed when asked (counters maintained in every write's transaction). */
-@ObjectType('Progress', { description: 'Roll-up over the organisations in scope on the date (the organisation itself excluded).' })
+@ObjectType('Progress', { simpleResolvers: true, description: 'Roll-up over the organisations in scope on the date (the organisation itself excluded).' })
 export class ProgressType {
   organizationId!: string;
   scope!: ProgressScope;
