@@ -92,13 +92,19 @@ function checkText(value: string | null | undefined, field: string): UserError[]
 
 /** Loads a congress for a change, locking its row; checks existence and the version the client read. */
 async function loadForChange(em: EntityManager, id: string, version: number): Promise<{ congress: Congress; level: OrganizationLevel }> {
+  const congress = await lockCongress(em, id, version);
+  const [org] = await organizationsByIds(sqlOf(em), [congress.organizationId]);
+  return { congress, level: org.level };
+}
+
+/** Locks a congress for a change and checks the version the client read. */
+async function lockCongress(em: EntityManager, id: string, version: number): Promise<Congress> {
   const congress = await em.findOne(Congress, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!congress) throw UserErrorException.of('NOT_FOUND', 'No such congress.', f('id'));
   if (congress.version !== version) {
     throw UserErrorException.of('STALE_VERSION', `The congress changed since you read it (version ${congress.version}, you sent ${version}).`, f('version'));
   }
-  const [org] = await organizationsByIds(sqlOf(em), [congress.organizationId]);
-  return { congress, level: org.level };
+  return congress;
 }
 
 async function lastEventDate(sql: Sql, congressId: string): Promise<string | null> {
@@ -181,7 +187,7 @@ export async function rescheduleCongress(em: EntityManager, cmd: CongressResched
  */
 export async function advanceCongress(em: EntityManager, cmd: CongressAdvanceCommand, today: string): Promise<CongressRow> {
   const sql = sqlOf(em);
-  const { congress } = await loadForChange(em, cmd.id, cmd.version);
+  const congress = await lockCongress(em, cmd.id, cmd.version);
   const errors = [...checkText(cmd.note, 'note'), ...checkText(cmd.reason, 'reason')];
   if (errors.length) throw new UserErrorException(errors);
   if (congress.stage === CongressStage.SUPERSEDED) throw UserErrorException.of('SUPERSEDED', 'This congress was superseded by a restructuring.', f('id'));
