@@ -3,6 +3,9 @@ import { addDays } from '../src/common/dates';
 import { CommitteeFormation, CongressStage } from '../src/congress/congress.enums';
 import { advanceCongress, postponeCongress, recordCongressResult, scheduleCongress } from '../src/congress/congress.service';
 import type { CongressRow } from '../src/congress/congress.repository';
+import { DEADLINES_2025_2030 } from '../src/congress/calendar-2025-2030';
+import type { OrganizationLevel } from '../src/organization/organization.levels';
+import { hash } from './hash';
 import type { TreeSpec } from './tree-builder';
 
 /**
@@ -16,21 +19,9 @@ export const PILOT_CODES = new Set(['BTC-CQ']);
 /** Postponed with a reason; held 45 days later. */
 const POSTPONED: Record<string, string> = { 'BTC-HVTC-CB03': 'Chờ kiện toàn cấp ủy sau điều động cán bộ' };
 
-/** The 2025–2030 calendar's deadlines (the demo's late congresses are held after them). */
-const DEADLINE: Record<string, string> = {
-  CELL: '2025-03-31', SUB_COMMITTEE: '2025-03-31', BASE_CELL: '2025-06-30', BASE_COMMITTEE: '2025-06-30',
-  ABOVE_BASE: '2025-08-31', DIRECTLY_UNDER_CENTRAL: '2025-10-31', CENTRAL_COMMITTEE: '2026-01-31',
-};
-
 const LENGTH: Record<string, number> = {
   CELL: 1, SUB_COMMITTEE: 1, BASE_CELL: 1, BASE_COMMITTEE: 2, ABOVE_BASE: 3, DIRECTLY_UNDER_CENTRAL: 3, CENTRAL_COMMITTEE: 5,
 };
-
-function hash(s: string): number {
-  let h = 2166136261;
-  for (const c of s) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-  return h;
-}
 
 function defaultStart(node: TreeSpec, pilot: boolean): string {
   const h = hash(node.code);
@@ -69,7 +60,7 @@ function plan(node: TreeSpec, pilot: boolean, out: Planned[]): Planned {
   if (latestChild && addDays(latestChild, 2) > start) start = addDays(latestChild, 2);
   const late = node.level !== 'CENTRAL_COMMITTEE' && !PILOT_CODES.has(node.code) && hash(node.code + ':late') % 9 === 0;
   // Late ones are held after their level's deadline: they show as overdue in between.
-  const deadline = DEADLINE[node.level];
+  const deadline = DEADLINES_2025_2030[node.level as OrganizationLevel];
   const heldStart = POSTPONED[node.code] ? addDays(deadline, 22) : late ? addDays(deadline, 5 + (hash(node.code) % 20)) : start;
   const held = !endedIn2025.has(node.code) && node.level !== 'CENTRAL_COMMITTEE' && children.every((c) => c.held);
   const p = { node, start, heldStart, end: addDays(heldStart, LENGTH[node.level] - 1), late: late || !!POSTPONED[node.code], held };

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidFromName } from '../src/common/uuid';
+import { hash } from './hash';
 import { OrganizationLevel } from '../src/organization/organization.levels';
 import { createOrganization } from '../src/organization/organization.service';
 
@@ -49,7 +50,5 @@ export function cells(prefix: string, names: string[], level: 'CELL' | 'BASE_CEL
 }
 
 function plausibleMembers(seed: string): number {
-  let h = 2166136261;
-  for (const c of seed) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-  return 9 + (h % 48); // 9–56 members: a cell with its own committee (chi ủy)
+  return 9 + (hash(seed) % 48); // 9–56 members: a cell with its own committee (chi ủy)
 }

@@ -1,4 +1,4 @@
-import { snapshot, startTestApp, type TestApp } from './support/harness';
+import { expectRefused as refusedBy, startTestApp, type TestApp } from './support/harness';
 import { ADVANCE, POSTPONE, RECORD, RESCHEDULE, SCHEDULE, recordHeld, schedule } from './support/congress';
 import { smallTree } from './support/trees';
 import { globalId } from './support/harness';
@@ -9,18 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-/** A mutation that must fail with `code` and leave every business table as it was. */
-async function expectRefused(query: string, input: Record<string, unknown>, code: string, field?: string[]) {
-  const before = await snapshot(app);
-  const { body } = await app.gql(query, { input });
-  expect(body.errors).toBeUndefined();
-  const payload = Object.values(body.data)[0] as { userErrors: { code: string; field: string[]; message: string }[]; congress: unknown };
-  expect(payload.congress).toBeNull();
-  expect(payload.userErrors.map((e) => e.code)).toContain(code);
-  if (field) expect(payload.userErrors.find((e) => e.code === code)?.field).toEqual(field);
-  expect(await snapshot(app)).toEqual(before);
-  return payload.userErrors;
-}
+const expectRefused = (query: string, input: Record<string, unknown>, code: string, field?: string[]) => refusedBy(app, query, input, code, field);
 
 describe('stages and history', () => {
   it('moves forward in order, may skip, keeps every change, and answers the stage on any date', async () => {

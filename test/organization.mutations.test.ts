@@ -1,4 +1,4 @@
-import { globalId, snapshot, startTestApp, type TestApp } from './support/harness';
+import { expectRefused as refusedBy, globalId, startTestApp, type TestApp } from './support/harness';
 import { smallTree } from './support/trees';
 
 let app: TestApp;
@@ -17,17 +17,7 @@ const MOVE = `mutation($input: OrganizationMoveInput!) {
   organizationMove(input: $input) { organization { code version parent { code } } userErrors { field code message } }
 }`;
 
-/** Runs a mutation that must fail with `code` and leave both tree tables exactly as they were. */
-async function expectRefused(query: string, input: Record<string, unknown>, code: string, field?: string[]) {
-  const before = await snapshot(app);
-  const { body } = await app.gql(query, { input });
-  expect(body.errors).toBeUndefined();
-  const payload = Object.values(body.data)[0] as { userErrors: { code: string; field: string[] }[]; organization: unknown };
-  expect(payload.organization).toBeNull();
-  expect(payload.userErrors.map((e) => e.code)).toContain(code);
-  if (field) expect(payload.userErrors.find((e) => e.code === code)?.field).toEqual(field);
-  expect(await snapshot(app)).toEqual(before);
-}
+const expectRefused = (query: string, input: Record<string, unknown>, code: string, field?: string[]) => refusedBy(app, query, input, code, field);
 
 describe('organizationCreate', () => {
   it('creates a cell under a base committee', async () => {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { applyRestructuring } from '../src/restructuring/restructuring.apply';
 import type { TreeSpec } from '../seeds/tree-builder';
-import { snapshot, startTestApp, type TestApp } from './support/harness';
+import { expectRefused, snapshot, startTestApp, type TestApp } from './support/harness';
 import { APPLY, APPROVE, CANCEL, PROPOSE, idOf } from './support/restructuring';
 import { smallTree } from './support/trees';
 
@@ -11,16 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function refused(query: string, input: Record<string, unknown>, code: string) {
-  const before = await snapshot(app);
-  const { body } = await app.gql(query, { input });
-  expect(body.errors).toBeUndefined();
-  const payload = Object.values(body.data)[0] as { restructuring: unknown; userErrors: { code: string; message: string }[] };
-  expect(payload.restructuring).toBeNull();
-  expect(payload.userErrors.map((e) => e.code)).toContain(code);
-  expect(await snapshot(app)).toEqual(before);
-  return payload.userErrors;
-}
+const refused = (query: string, input: Record<string, unknown>, code: string) => expectRefused(app, query, input, code);
 
 async function propose(input: Record<string, unknown>) {
   const { body } = await app.gql(PROPOSE, { input });

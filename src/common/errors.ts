@@ -20,6 +20,9 @@ export function clientError(code: ErrorCode, message: string, extra: Record<stri
 
 export const badInput = (message: string, extra: Record<string, unknown> = {}) => clientError('BAD_USER_INPUT', message, extra);
 
+/** The path of an input field, for `UserError.field`: inputField('moves', 0, 'newParent'). */
+export const inputField = (...path: (string | number)[]): string[] => ['input', ...path.map(String)];
+
 /** A business failure of a mutation, returned in its payload's `userErrors`. */
 @ObjectType({ description: 'A business rule the input broke. `field` is the path of the input field at fault.' })
 export class UserError {

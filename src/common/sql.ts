@@ -23,8 +23,7 @@ export function sqlOf(em: EntityManager): Sql {
     const connection = await knexClient.acquireConnection();
     try {
       countStatement();
-      let i = 0;
-      return (await connection.query(text.replace(/\?/g, () => `$${++i}`), params.map(bindable))).rows as T[];
+      return (await connection.query(numbered(text), params.map(bindable))).rows as T[];
     } finally {
       await knexClient.releaseConnection(connection);
     }
@@ -35,6 +34,23 @@ export function sqlOf(em: EntityManager): Sql {
 interface PoolClient {
   acquireConnection(): Promise<{ query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }>;
   releaseConnection(connection: unknown): Promise<void>;
+}
+
+/** `?` placeholders (the form every query here is written in) numbered for node-postgres: `$1`, `$2`, … */
+function numbered(text: string): string {
+  let i = 0;
+  return text.replace(/\?/g, () => `$${++i}`);
+}
+
+/**
+ * One page of a keyset-paged list and the total over all pages, in one statement. `with … f as (…)` must precede it:
+ * `f` has a `"sortValue"` text and an `id`; the parameters are the cursor (when `after`) and the limit.
+ */
+export function keysetPageSql(opts: { after: boolean; descending?: boolean }): string {
+  const [cmp, dir] = opts.descending ? ['<', 'desc'] : ['>', 'asc'];
+  const keyset = opts.after ? `where ("sortValue", id) ${cmp} (?::text collate "C", ?::uuid)` : '';
+  return `select t.total, page.* from (select count(*)::int as total from f) t
+          left join lateral (select * from f ${keyset} order by "sortValue" ${dir}, id ${dir} limit ?) page on true`;
 }
 
 function bindable(value: unknown): unknown {
@@ -49,9 +65,7 @@ export function toPgArray(values: readonly unknown[]): string {
 /** The same `Sql` over a plain node-postgres client (bulk tools that bypass the ORM for speed). */
 export function sqlOfClient(client: { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }, transaction?: object): Sql {
   const sql = async <T>(text: string, params: unknown[] = []) => {
-    let i = 0;
-    const numbered = text.replace(/\?/g, () => `$${++i}`);
-    return (await client.query(numbered, params.map(bindable))).rows as T[];
+    return (await client.query(numbered(text), params.map(bindable))).rows as T[];
   };
   return Object.assign(sql, { transaction });
 }

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { groupBy, inKeyOrder } from '../common/batch';
 import type { Sql } from '../common/sql';
 import type { OrganizationLevel } from '../organization/organization.levels';
 import {
@@ -30,19 +31,12 @@ export function createCongressLoaders(sql: Sql) {
 
   const byOrganization = new DataLoader<string, CongressRow[]>(async (orgIds) => {
     const rows = await congressesByOrganizations(sql, orgIds);
-    const map = new Map<string, CongressRow[]>();
-    for (const r of rows) {
-      byId.prime(r.id, r);
-      map.set(r.organizationId, [...(map.get(r.organizationId) ?? []), r]);
-    }
-    return orgIds.map((id) => map.get(id) ?? []);
+    for (const r of rows) byId.prime(r.id, r);
+    return inKeyOrder(orgIds, rows, (r) => r.organizationId);
   });
 
   const events = new DataLoader<string, CongressEventRow[]>(async (ids) => {
-    const rows = await eventsOf(sql, ids);
-    const map = new Map<string, CongressEventRow[]>();
-    for (const r of rows) map.set(r.congressId, [...(map.get(r.congressId) ?? []), r]);
-    return ids.map((id) => map.get(id) ?? []);
+    return inKeyOrder(ids, await eventsOf(sql, ids), (r) => r.congressId);
   });
 
   const calendar = new DataLoader<string, Map<OrganizationLevel, CalendarRow>>(async (terms) => {
@@ -60,13 +54,11 @@ export function createCongressLoaders(sql: Sql) {
   const childrenKey = (k: ChildrenKey) => `${k.parentId}|${k.term}|${k.date}`;
   const children = new DataLoader<ChildrenKey, ChildCongressRow[], string>(
     async (keys) => {
-      const groups = new Map<string, ChildrenKey[]>();
-      for (const k of keys) groups.set(`${k.term}|${k.date}`, [...(groups.get(`${k.term}|${k.date}`) ?? []), k]);
       const out = new Map<string, ChildCongressRow[]>();
       await Promise.all(
-        [...groups.values()].map(async (group) => {
-          const rows = await childCongresses(sql, [...new Set(group.map((k) => k.parentId))], group[0].term, group[0].date);
-          for (const k of group) out.set(childrenKey(k), rows.filter((r) => r.parentId === k.parentId));
+        [...groupBy(keys, (k) => `${k.term}|${k.date}`).values()].map(async (group) => {
+          const rows = groupBy(await childCongresses(sql, [...new Set(group.map((k) => k.parentId))], group[0].term, group[0].date), (r) => r.parentId);
+          for (const k of group) out.set(childrenKey(k), rows.get(k.parentId) ?? []);
         }),
       );
       return keys.map((k) => out.get(childrenKey(k)) ?? []);

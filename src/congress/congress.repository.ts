@@ -1,5 +1,5 @@
 import type { SortKey } from '../common/connection';
-import type { Sql } from '../common/sql';
+import { keysetPageSql, type Sql } from '../common/sql';
 import type { OrganizationLevel } from '../organization/organization.levels';
 import { validOn } from '../organization/organization.repository';
 import type { CommitteeFormation, CongressMode, CongressOrderField, CongressStage } from './congress.enums';
@@ -184,17 +184,9 @@ export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ r
       cross join lateral (select case when (select d from wm) <= ?::date then c.stage else ${stageAtSql('?::date')} end as f_stage,
                                  coalesce(c.deadline_override, tc.deadline) as f_deadline) s
      where ${where.join(' and ')}`;
-  const pageParams = [...params];
-  let keyset = '';
-  if (q.after) {
-    keyset = `where ("sortValue", id) > (?::text collate "C", ?::uuid)`;
-    pageParams.push(q.after[0], q.after[1]);
-  }
   const rows = await sql<CongressRow & { sortValue: string; total: number }>(
-    `with wm as (${WATERMARK_SQL}), f as (${filtered})
-     select t.total, page.* from (select count(*)::int as total from f) t
-     left join lateral (select * from f ${keyset} order by "sortValue", id limit ?) page on true`,
-    [...pageParams, q.first + 1],
+    `with wm as (${WATERMARK_SQL}), f as (${filtered}) ${keysetPageSql({ after: !!q.after })}`,
+    [...params, ...(q.after ?? []), q.first + 1],
   );
   const total = rows[0]?.total ?? 0;
   return { rows: rows.filter((r) => r.id != null), total };

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UserError, UserErrorException } from '../common/errors';
+import { inputField, UserError, UserErrorException } from '../common/errors';
 import { sqlOf, type Sql } from '../common/sql';
 import { organizationsByIds, placementsAt } from '../organization/organization.repository';
 import type { OrganizationLevel } from '../organization/organization.levels';
@@ -13,7 +13,7 @@ import { trackSelf } from '../progress/progress.maintenance';
 
 /** The rules of congresses. Every function runs in the caller's transaction and throws UserErrorException. */
 
-const f = (...path: string[]) => ['input', ...path];
+const f = inputField;
 const MAX_NOTE = 2000;
 
 export interface CongressScheduleCommand {

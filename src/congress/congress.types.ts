@@ -5,7 +5,6 @@ import { DateScalar } from '../common/dates';
 import { toGlobalId } from '../common/global-id';
 import { Node } from '../common/node';
 import { OrganizationLevel } from '../organization/organization.levels';
-import { OrganizationType } from '../organization/organization.types';
 import { CommitteeFormation, CongressMode, CongressStage } from './congress.enums';
 import type { CalendarRow, CongressEventRow, CongressRow } from './congress.repository';
 
@@ -126,4 +125,3 @@ export class TermCalendarEntryType {
 @ObjectType()
 export class CongressConnection extends ConnectionType(CongressType, 'Congress') {}
 
-export { OrganizationType };

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { groupBy } from '../common/batch';
 import type { Sql } from '../common/sql';
 import type { OrganizationLevel } from './organization.levels';
 import {
@@ -36,14 +37,9 @@ const pageCacheKey = (k: PageKey) => `${k.id}|${pageGroup(k)}`;
 function pageLoader(sql: Sql, fetch: (sql: Sql, ids: readonly string[], q: PageQuery) => Promise<Map<string, TreePage>>, prime: (rows: TreePage['rows'], date: string) => void) {
   return new DataLoader<PageKey, TreePage, string>(
     async (keys) => {
-      const groups = new Map<string, PageKey[]>();
-      for (const k of keys) {
-        const g = pageGroup(k);
-        groups.set(g, [...(groups.get(g) ?? []), k]);
-      }
       const results = new Map<string, TreePage>();
       await Promise.all(
-        [...groups.values()].map(async (group) => {
+        [...groupBy(keys, pageGroup).values()].map(async (group) => {
           const { date, first, after, level } = group[0];
           const pages = await fetch(sql, [...new Set(group.map((k) => k.id))], { date, first, after, level });
           for (const k of group) {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UserError, UserErrorException } from '../common/errors';
+import { inputField, UserError, UserErrorException } from '../common/errors';
 import { sqlOf } from '../common/sql';
 import { foldVietnamese } from '../common/text';
 import { Organization } from './organization.entity';
@@ -49,7 +49,7 @@ export interface OrganizationMove {
   version?: number | null;
 }
 
-const f = (...path: string[]) => ['input', ...path];
+const f = inputField;
 
 function checkAttributes(input: { code?: string | null; name?: string | null; shortName?: string | null; memberCount?: number | null }): UserError[] {
   const errors: UserError[] = [];

@@ -27,4 +27,3 @@ export function add(into: Vector, v: Vector, sign = 1): Vector {
   return into;
 }
 
-export const isZero = (v: Vector) => FIELDS.every((f) => !v[f]);

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { groupBy } from '../common/batch';
 import type { Sql } from '../common/sql';
 import type { CongressLoaders } from '../congress/congress.loaders';
 import { fromCounters, fromLive, type ProgressData } from './progress.compute';
@@ -12,11 +13,8 @@ export interface ProgressKey {
   date: string;
 }
 
-function groupBy<K>(keys: readonly K[], by: (k: K) => string): K[][] {
-  const groups = new Map<string, K[]>();
-  for (const k of keys) groups.set(by(k), [...(groups.get(by(k)) ?? []), k]);
-  return [...groups.values()];
-}
+/** The batch's keys in groups that one statement can answer. */
+const groupsOf = <K>(keys: readonly K[], by: (k: K) => string): K[][] => [...groupBy(keys, by).values()];
 
 /**
  * One set per request. Roll-ups of many organisations cost one batch: for a subtree on a date on or after the latest
@@ -34,7 +32,7 @@ export function createProgressLoaders(sql: Sql, congresses: CongressLoaders) {
     async (keys) => {
       const out = new Map<string, ProgressData>();
       await Promise.all(
-        groupBy(keys, (k) => `${k.scope}|${k.date}`).map(async (group) => {
+        groupsOf(keys, (k) => `${k.scope}|${k.date}`).map(async (group) => {
           const { scope, date } = group[0];
           const ids = [...new Set(group.map((k) => k.id))];
           if (scope === 'SUBTREE') {
@@ -45,8 +43,8 @@ export function createProgressLoaders(sql: Sql, congresses: CongressLoaders) {
               return;
             }
           }
-          const rows = await liveGroups(sql, ids, date, scope);
-          for (const k of group) out.set(key(k), fromLive(rows.filter((r) => r.key === k.id), date));
+          const rows = groupBy(await liveGroups(sql, ids, date, scope), (r) => r.key);
+          for (const k of group) out.set(key(k), fromLive(rows.get(k.id) ?? [], date));
         }),
       );
       return keys.map((k) => out.get(key(k))!);
@@ -59,7 +57,7 @@ export function createProgressLoaders(sql: Sql, congresses: CongressLoaders) {
     async (keys) => {
       const out = new Map<string, number>();
       await Promise.all(
-        groupBy(keys, (k) => `${k.scope}|${k.date}|${k.days}`).map(async (group) => {
+        groupsOf(keys, (k) => `${k.scope}|${k.date}|${k.days}`).map(async (group) => {
           const rows = await upcomingCounts(sql, [...new Set(group.map((k) => k.id))], group[0].date, group[0].days, group[0].scope);
           for (const k of group) out.set(upcomingKey(k), rows.find((r) => r.key === k.id)?.n ?? 0);
         }),
@@ -75,10 +73,10 @@ export function createProgressLoaders(sql: Sql, congresses: CongressLoaders) {
     async (keys) => {
       const out = new Map<string, { periodStart: string; held: number }[]>();
       await Promise.all(
-        groupBy(keys, (k) => `${k.scope}|${k.date}|${k.from}|${k.to}|${k.interval}`).map(async (group) => {
+        groupsOf(keys, (k) => `${k.scope}|${k.date}|${k.from}|${k.to}|${k.interval}`).map(async (group) => {
           const g = group[0];
-          const rows = await timelinePoints(sql, [...new Set(group.map((k) => k.id))], g.date, g.scope, g.from, g.to, g.interval);
-          for (const k of group) out.set(timelineKey(k), rows.filter((r) => r.key === k.id).map(({ periodStart, held }) => ({ periodStart, held })));
+          const rows = groupBy(await timelinePoints(sql, [...new Set(group.map((k) => k.id))], g.date, g.scope, g.from, g.to, g.interval), (r) => r.key);
+          for (const k of group) out.set(timelineKey(k), (rows.get(k.id) ?? []).map(({ periodStart, held }) => ({ periodStart, held })));
         }),
       );
       return keys.map((k) => out.get(timelineKey(k)) ?? []);

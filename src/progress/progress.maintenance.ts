@@ -174,4 +174,3 @@ export async function flushProgress(execute: (text: string, params: unknown[]) =
   }
 }
 
-export { ledgerOf as _ledgerOf };

@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import type { Sql } from '../common/sql';
 import { addDays } from '../common/dates';
 import { foldVietnamese } from '../common/text';
+import { DEADLINES_2025_2030 } from '../congress/calendar-2025-2030';
+import type { OrganizationLevel } from '../organization/organization.levels';
 import { rebuildCounters } from './progress.rebuild';
 
 /**
@@ -38,11 +40,6 @@ interface Node {
   path: string[];
   members: number;
 }
-
-const DEADLINE: Record<string, string> = {
-  CELL: '2025-03-31', SUB_COMMITTEE: '2025-03-31', BASE_CELL: '2025-06-30', BASE_COMMITTEE: '2025-06-30',
-  ABOVE_BASE: '2025-08-31', DIRECTLY_UNDER_CENTRAL: '2025-10-31', CENTRAL_COMMITTEE: '2026-01-31',
-};
 
 export function syntheticTree(opts: SyntheticOptions): Node[] {
   const rand = prng(opts.seed);
@@ -116,7 +113,7 @@ export async function loadSynthetic(sql: Sql, opts: SyntheticOptions, log: (phas
   const congresses: { id: string; org: string; stage: string; pilot: boolean; start: string; end: string; heldStart: string | null; heldEnd: string | null; override: string | null }[] = [];
   const events: { congress: string; from: string | null; to: string; on: string }[] = [];
   for (const x of nodes) {
-    const deadline = DEADLINE[x.level];
+    const deadline = DEADLINES_2025_2030[x.level as OrganizationLevel];
     const start = addDays(deadline, -Math.floor(rand() * 100) - 1);
     const r = rand();
     const late = rand() < 0.08;

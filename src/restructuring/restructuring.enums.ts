@@ -57,4 +57,3 @@ registerEnumType(ParticipantRole, {
   },
 });
 
-export const PENDING = [RestructuringStatus.PROPOSED, RestructuringStatus.APPROVED];

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { inKeyOrder } from '../common/batch';
 import type { Sql } from '../common/sql';
 import {
   lineageOf,
@@ -12,12 +13,6 @@ import {
   type StatusEventRow,
 } from './restructuring.repository';
 
-function grouped<K, R>(keys: readonly K[], rows: R[], keyOf: (r: R) => K): R[][] {
-  const map = new Map<K, R[]>();
-  for (const r of rows) map.set(keyOf(r), [...(map.get(keyOf(r)) ?? []), r]);
-  return keys.map((k) => map.get(k) ?? []);
-}
-
 /** One set per request: restructurings by id, their participants and history, per-organisation links. */
 export function createRestructuringLoaders(sql: Sql) {
   const byId = new DataLoader<string, RestructuringRow | null>(async (ids) => {
@@ -25,21 +20,21 @@ export function createRestructuringLoaders(sql: Sql) {
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   });
-  const participants = new DataLoader<string, ParticipantRow[]>(async (ids) => grouped(ids, await participantsOf(sql, ids), (r) => r.restructuringId));
-  const history = new DataLoader<string, StatusEventRow[]>(async (ids) => grouped(ids, await statusEventsOf(sql, ids), (r) => r.restructuringId));
+  const participants = new DataLoader<string, ParticipantRow[]>(async (ids) => inKeyOrder(ids, await participantsOf(sql, ids), (r) => r.restructuringId));
+  const history = new DataLoader<string, StatusEventRow[]>(async (ids) => inKeyOrder(ids, await statusEventsOf(sql, ids), (r) => r.restructuringId));
   const pendingOf = new DataLoader<string, string | null>(async (orgIds) => {
     const rows = await pendingFor(sql, orgIds);
     const map = new Map(rows.map((r) => [r.organizationId, r.restructuringId]));
     return orgIds.map((id) => map.get(id) ?? null);
   });
   const ofOrganization = new DataLoader<string, string[]>(async (orgIds) =>
-    grouped(orgIds, await restructuringIdsOf(sql, orgIds), (r) => r.organizationId).map((rows) => rows.map((r) => r.restructuringId)),
+    inKeyOrder(orgIds, await restructuringIdsOf(sql, orgIds), (r) => r.organizationId).map((rows) => rows.map((r) => r.restructuringId)),
   );
   const predecessors = new DataLoader<string, string[]>(async (orgIds) =>
-    grouped(orgIds, await lineageOf(sql, orgIds, 'predecessors'), (r) => r.key).map((rows) => rows.map((r) => r.other)),
+    inKeyOrder(orgIds, await lineageOf(sql, orgIds, 'predecessors'), (r) => r.key).map((rows) => rows.map((r) => r.other)),
   );
   const successors = new DataLoader<string, string[]>(async (orgIds) =>
-    grouped(orgIds, await lineageOf(sql, orgIds, 'successors'), (r) => r.key).map((rows) => rows.map((r) => r.other)),
+    inKeyOrder(orgIds, await lineageOf(sql, orgIds, 'successors'), (r) => r.key).map((rows) => rows.map((r) => r.other)),
   );
   const all = [byId, participants, history, pendingOf, ofOrganization, predecessors, successors];
   return {

@@ -1,5 +1,5 @@
 import type { SortKey } from '../common/connection';
-import type { Sql } from '../common/sql';
+import { keysetPageSql, type Sql } from '../common/sql';
 import type { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
 
 /** SQL reads of restructurings, participants and lineage; each answers many keys in one statement. */
@@ -121,17 +121,9 @@ export async function searchRestructurings(sql: Sql, q: RestructuringSearch): Pr
     params.push(q.to);
   }
   const filtered = `select ${COLUMNS}, coalesce(r.effective_on::text, '9999-12-31') collate "C" as "sortValue" from restructuring r where ${where.join(' and ')}`;
-  const pageParams = [...params];
-  let keyset = '';
-  if (q.after) {
-    keyset = `where ("sortValue", id) < (?::text collate "C", ?::uuid)`;
-    pageParams.push(q.after[0], q.after[1]);
-  }
   const rows = await sql<RestructuringRow & { sortValue: string; total: number }>(
-    `with f as (${filtered})
-     select t.total, page.* from (select count(*)::int as total from f) t
-     left join lateral (select * from f ${keyset} order by "sortValue" desc, id desc limit ?) page on true`,
-    [...pageParams, q.first + 1],
+    `with f as (${filtered}) ${keysetPageSql({ after: !!q.after, descending: true })}`,
+    [...params, ...(q.after ?? []), q.first + 1],
   );
   return { rows: rows.filter((r) => r.id != null), total: rows[0]?.total ?? 0 };
 }

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UserError, UserErrorException } from '../common/errors';
+import { inputField, UserError, UserErrorException } from '../common/errors';
 import { sqlOf, type Sql } from '../common/sql';
 import { LEVEL_NAMES_VI, mayBeChildOf, type OrganizationLevel } from '../organization/organization.levels';
 import { organizationsByIds, type OrganizationRow } from '../organization/organization.repository';
@@ -36,7 +36,7 @@ export interface ProposeCommand {
   actor?: string | null;
 }
 
-const f = (...path: (string | number)[]) => ['input', ...path.map(String)];
+const f = inputField;
 
 function checkShape(cmd: ProposeCommand): UserError | null {
   const s = cmd.sources.length;

@@ -128,3 +128,19 @@ export async function snapshot(app: TestApp) {
   for (const table of SNAPSHOT_TABLES) out[table] = await app.readBack(`select * from ${table} order by 1, 2`);
   return out;
 }
+
+/**
+ * Runs a mutation that must be refused with `code` (at `field`, when given): no top-level error, every payload field
+ * but `userErrors` null, and every business table exactly as before. Returns the user errors.
+ */
+export async function expectRefused(app: TestApp, query: string, input: Record<string, unknown>, code: string, field?: string[]) {
+  const before = await snapshot(app);
+  const { body } = await app.gql(query, { input });
+  expect(body.errors).toBeUndefined();
+  const { userErrors, ...rest } = Object.values(body.data)[0] as { userErrors: { code: string; field: string[] | null; message: string }[] };
+  for (const value of Object.values(rest)) expect(value).toBeNull();
+  expect(userErrors.map((e) => e.code)).toContain(code);
+  if (field) expect(userErrors.find((e) => e.code === code)?.field).toEqual(field);
+  expect(await snapshot(app)).toEqual(before);
+  return userErrors;
+}
