@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lockTree } from './tree-lock';
-import { flushProgress } from '../progress/progress.maintenance';
 import { sqlOf } from './sql';
 import { UserError, UserErrorException } from './errors';
 
@@ -24,10 +23,8 @@ export async function runMutation<T>(
       // First of all: changes that reshape the tree exclude every other change; the rest run side by side. Taken
       // before any row lock, so the order of locks is the same in every transaction.
       await lockTree(sqlOf(em), opts.treeLock ?? 'shared');
-      const out = await work(em);
-      // The subscriber flushes before commit too; doing it here keeps the order explicit.
-      await flushProgress((text, params) => em.getConnection().execute(text, params, 'all', em.getTransactionContext()), em.getTransactionContext());
-      return out;
+      // Roll-up counters changed on the way are written just before commit (ProgressFlushSubscriber).
+      return work(em);
     });
     ctx.loaders.clearAll();
     return { result, userErrors: [] };
