@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { silentLogger, createLogger } from '../../src/common/log';
 import { EmbeddedPostgres } from '../../src/database/embedded';
-import { adminQuery, TEST_DB_PREFIX } from './databases';
+import { adminQuery, isAlive, runOf, TEST_DB_PREFIX } from './databases';
 
 /**
  * Starts the test PostgreSQL (embedded 18 unless DATABASE_URL points at a server) and drops what earlier runs left.
@@ -23,8 +23,13 @@ export default async function globalSetup(): Promise<void> {
   const [{ server_version: version }] = await adminQuery<{ server_version: string }>(adminUrl, 'show server_version');
   process.stdout.write(`\ntests run on PostgreSQL ${version} (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'})\n`);
 
+  // Databases of runs that are gone (killed, crashed); a run still going on keeps its own.
   const stale = await adminQuery<{ datname: string }>(adminUrl, `select datname from pg_database where datname like $1`, [`${TEST_DB_PREFIX}%`]);
-  for (const { datname } of stale) await adminQuery(adminUrl, `drop database if exists "${datname}" with (force)`);
+  for (const { datname } of stale) {
+    const run = runOf(datname);
+    if (run === null || !isAlive(run)) await adminQuery(adminUrl, `drop database if exists "${datname}" with (force)`);
+  }
+  process.env.DAIHOI_TEST_RUN = String(process.pid);
   // The template is migrated by the first test file that needs it (test/support/harness.ts): MikroORM must not be
   // initialised here, in jest's outer realm (mikro-orm/mikro-orm#3783).
 

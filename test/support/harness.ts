@@ -7,7 +7,7 @@ import { silentLogger } from '../../src/common/log';
 import { initOrm } from '../../src/database/orm';
 import { createApp } from '../../src/server/app';
 import { buildTree, type TreeSpec } from '../../seeds/tree-builder';
-import { adminQuery, TEMPLATE_DB, TEST_DB_PREFIX, withDatabase } from './databases';
+import { adminQuery, runPrefix, templateName, withDatabase } from './databases';
 
 export interface GqlResult<T = any> {
   status: number;
@@ -31,9 +31,9 @@ export interface TestApp {
 export async function startTestApp(opts: { today?: string } = {}): Promise<TestApp> {
   const adminUrl = process.env.DAIHOI_TEST_ADMIN_URL;
   if (!adminUrl) throw new Error('DAIHOI_TEST_ADMIN_URL is not set: run the tests through jest (globalSetup).');
-  const database = `${TEST_DB_PREFIX}${crypto.randomBytes(6).toString('hex')}`;
-  await ensureTemplate(adminUrl);
-  await adminQuery(adminUrl, `create database ${database} template ${TEMPLATE_DB}`);
+  const database = `${runPrefix()}${crypto.randomBytes(6).toString('hex')}`;
+  const template = await ensureTemplate(adminUrl);
+  await adminQuery(adminUrl, `create database ${database} template ${template}`);
   const dbUrl = withDatabase(adminUrl, database);
   const orm = await initOrm(dbUrl, { poolMax: 10, logger: silentLogger });
   const today = opts.today ?? '2026-11-27';
@@ -85,7 +85,8 @@ export async function startTestApp(opts: { today?: string } = {}): Promise<TestA
 }
 
 /** Creates and migrates the template once per run; an advisory lock makes parallel test files wait for the first. */
-async function ensureTemplate(adminUrl: string): Promise<void> {
+async function ensureTemplate(adminUrl: string): Promise<string> {
+  const TEMPLATE_DB = templateName();
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -104,6 +105,7 @@ async function ensureTemplate(adminUrl: string): Promise<void> {
     await client.query('select pg_advisory_unlock(727002)').catch(() => undefined);
     await client.end();
   }
+  return TEMPLATE_DB;
 }
 
 export const globalId = (type: string, uuid: string) => Buffer.from(`${type}:${uuid}`).toString('base64url');
