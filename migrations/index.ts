@@ -2,6 +2,9 @@ import { Migration20261127000001_organization_tree } from './Migration2026112700
 import { Migration20261128000002_congress } from './Migration20261128000002_congress';
 import { Migration20261128000003_restructuring } from './Migration20261128000003_restructuring';
 import { Migration20261128000004_progress } from './Migration20261128000004_progress';
+import { Migration20261129000005_progress_held_late } from './Migration20261129000005_progress_held_late';
+import { Migration20261129000006_congress_rules } from './Migration20261129000006_congress_rules';
+import { Migration20261129000007_restructuring_roles } from './Migration20261129000007_restructuring_roles';
 
 /** Every migration, in order. Listed explicitly so compiled and TypeScript runs apply the same set. */
 export const migrationsList = [
@@ -9,4 +12,7 @@ export const migrationsList = [
   { name: 'Migration20261128000002_congress', class: Migration20261128000002_congress },
   { name: 'Migration20261128000003_restructuring', class: Migration20261128000003_restructuring },
   { name: 'Migration20261128000004_progress', class: Migration20261128000004_progress },
+  { name: 'Migration20261129000005_progress_held_late', class: Migration20261129000005_progress_held_late },
+  { name: 'Migration20261129000006_congress_rules', class: Migration20261129000006_congress_rules },
+  { name: 'Migration20261129000007_restructuring_roles', class: Migration20261129000007_restructuring_roles },
 ];

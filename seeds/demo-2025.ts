@@ -3,7 +3,7 @@ import { addDays } from '../src/common/dates';
 import { sqlOf } from '../src/common/sql';
 import { uuidFromName } from '../src/common/uuid';
 import { CommitteeFormation, CongressMode, CongressStage } from '../src/congress/congress.enums';
-import { advanceCongress, recordCongressResult, rescheduleCongress, scheduleCongress } from '../src/congress/congress.service';
+import { advanceCongress, derivedCongressId, recordCongressResult, rescheduleCongress, scheduleCongress } from '../src/congress/congress.service';
 import { congressesByOrganizations } from '../src/congress/congress.repository';
 import { OrganizationLevel } from '../src/organization/organization.levels';
 import { applyRestructuring } from '../src/restructuring/restructuring.apply';
@@ -19,8 +19,12 @@ export async function idsByCode(em: EntityManager, codes: string[]): Promise<Map
   return new Map(rows.map((r) => [r.code, r.id]));
 }
 
-/** Proposes, approves and applies a historic decision through the services (the rules a user would meet). */
+/**
+ * Proposes, approves and applies a historic decision through the services (the rules a user would meet), as far as
+ * it had gone by `today`: not decided yet, it is not there; decided but not yet in effect, it is APPROVED and pending.
+ */
 export async function enactDecision(em: EntityManager, d: HistoricDecision, today: string): Promise<void> {
+  if (d.decisionDate > today) return;
   const newCodes = new Set((d.newTargets ?? []).map((t) => t.code));
   const codes = [...(d.sources ?? []), ...(d.targets ?? []), ...(d.moves ?? []).flatMap((m) => [m.code, m.newParentCode]), ...(d.newTargets ?? []).map((t) => t.parentCode), ...(d.rename ? [d.rename.code] : [])];
   const ids = await idsByCode(em, codes.filter((c) => !newCodes.has(c)));
@@ -29,6 +33,7 @@ export async function enactDecision(em: EntityManager, d: HistoricDecision, toda
   let r = await proposeRestructuring(
     em,
     {
+      id: uuidFromName('Restructuring', d.code),
       kind: RestructuringKind[d.kind],
       title: d.title,
       effectiveOn: d.effectiveOn,
@@ -45,7 +50,7 @@ export async function enactDecision(em: EntityManager, d: HistoricDecision, toda
     today,
   );
   r = await approveRestructuring(em, { id: r.id, version: r.version, decisionNumber: d.decisionNumber, decisionDate: d.decisionDate, issuer: d.issuer, effectiveOn: d.effectiveOn, actor: ACTOR });
-  await applyRestructuring(em, { id: r.id, version: r.version, actor: ACTOR });
+  if (d.effectiveOn <= today) await applyRestructuring(em, { id: r.id, version: r.version, actor: ACTOR });
   em.clear();
 }
 
@@ -68,13 +73,17 @@ export const SUCCESSOR_CONGRESSES: Story[] = [
   { code: 'DCP', start: '2025-10-12', end: '2025-10-13', convened: 453, committee: 55 },
 ];
 
+/** Tells a successor's congress up to `today`; nothing when the restructuring creating it is not in effect yet. */
 export async function tellSuccessorCongress(em: EntityManager, s: Story, today: string): Promise<void> {
-  const ids = await idsByCode(em, [s.code]);
-  const [found] = await congressesByOrganizations(sqlOf(em), [ids.get(s.code)!]);
+  const id = (await idsByCode(em, [s.code])).get(s.code);
+  const [found] = id ? await congressesByOrganizations(sqlOf(em), [id]) : [];
+  if (!found) return; // opened when the restructuring takes effect
   let c = await rescheduleCongress(em, { id: found.id, version: found.version, plannedStart: s.start, plannedEnd: s.end });
   for (const [stage, days] of [[CongressStage.DOCUMENTS_DRAFTED, -40], [CongressStage.PERSONNEL_PLANNED, -25], [CongressStage.APPROVED, -10]] as const) {
+    if (addDays(s.start, days) > today) return;
     c = await advanceCongress(em, { id: c.id, version: c.version, stage, effectiveOn: addDays(s.start, days), actor: ACTOR }, today);
   }
+  if (s.end > today) return;
   c = await recordCongressResult(
     em,
     { id: c.id, version: c.version, heldStart: s.start, heldEnd: s.end, delegatesConvened: s.convened, delegatesAttending: s.convened - 3, committeeSize: s.committee, committeeFormation: CommitteeFormation.APPOINTED, delegatesToSuperior: { appointed: Math.round(s.convened / 10) }, actor: ACTOR },
@@ -87,7 +96,8 @@ export async function tellSuccessorCongress(em: EntityManager, s: Story, today: 
 /** The 14th National Congress, 19–23 January 2026: 1,586 delegates. */
 export async function tellNationalCongress(em: EntityManager, today: string): Promise<void> {
   const ids = await idsByCode(em, ['TW']);
-  let c = await scheduleCongress(em, { organizationId: ids.get('TW')!, term: '2025-2030', plannedStart: '2026-01-19', plannedEnd: '2026-01-23', ordinal: 14, mode: CongressMode.FULL, actor: ACTOR });
+  const organizationId = ids.get('TW')!;
+  let c = await scheduleCongress(em, { id: derivedCongressId(organizationId, '2025-2030'), organizationId, term: '2025-2030', plannedStart: '2026-01-19', plannedEnd: '2026-01-23', ordinal: 14, mode: CongressMode.FULL, actor: ACTOR });
   for (const [stage, effectiveOn] of [[CongressStage.PLAN_ISSUED, '2025-02-15'], [CongressStage.DOCUMENTS_DRAFTED, '2025-10-15'], [CongressStage.PERSONNEL_PLANNED, '2025-11-20'], [CongressStage.APPROVED, '2026-01-10']] as const) {
     if (effectiveOn > today) return;
     c = await advanceCongress(em, { id: c.id, version: c.version, stage, effectiveOn, actor: ACTOR }, today);
@@ -101,15 +111,20 @@ export async function tellNationalCongress(em: EntityManager, today: string): Pr
   em.clear();
 }
 
-/** Still pending today: two cells of the Academy of Finance proposed to merge (waiting on a decision). */
+/** Proposed on 20 Oct 2026 to take effect on 1 Jan 2027, and still waiting on a decision. */
+export const PENDING_MERGER = { code: '2027-01-01-HVTC-CB10', proposedOn: '2026-10-20', effectiveOn: '2027-01-01' };
+
+/** Two cells of the Academy of Finance proposed to merge (from `PENDING_MERGER.proposedOn` on, pending). */
 export async function proposePendingMerger(em: EntityManager, today: string): Promise<void> {
+  if (PENDING_MERGER.proposedOn > today) return;
   const ids = await idsByCode(em, ['BTC-HVTC', 'BTC-HVTC-CB01', 'BTC-HVTC-CB02']);
   await proposeRestructuring(
     em,
     {
+      id: uuidFromName('Restructuring', PENDING_MERGER.code),
       kind: RestructuringKind.MERGE,
       title: 'Hợp nhất Chi bộ Khoa Kế toán và Chi bộ Khoa Tài chính doanh nghiệp (Học viện Tài chính)',
-      effectiveOn: addDays(today, 35),
+      effectiveOn: PENDING_MERGER.effectiveOn,
       sources: [ids.get('BTC-HVTC-CB01')!, ids.get('BTC-HVTC-CB02')!],
       targets: [],
       newTargets: [{ id: uuidFromName('Organization', 'BTC-HVTC-CB10'), code: 'BTC-HVTC-CB10', name: 'Chi bộ Khoa Kế toán - Tài chính doanh nghiệp', level: OrganizationLevel.CELL, parentId: ids.get('BTC-HVTC')! }],

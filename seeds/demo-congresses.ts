@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from '../src/common/dates';
 import { CommitteeFormation, CongressStage } from '../src/congress/congress.enums';
-import { advanceCongress, postponeCongress, recordCongressResult, scheduleCongress } from '../src/congress/congress.service';
+import { advanceCongress, derivedCongressId, postponeCongress, recordCongressResult, scheduleCongress } from '../src/congress/congress.service';
 import type { CongressRow } from '../src/congress/congress.repository';
 import { DEADLINES_2025_2030 } from '../src/congress/calendar-2025-2030';
 import type { OrganizationLevel } from '../src/organization/organization.levels';
@@ -93,11 +93,15 @@ export async function tellCongresses(em: EntityManager, planned: Planned[], ids:
 
 export const isEndedIn2025 = (code: string) => endedIn2025.has(code);
 
-/** One congress's story through the services, so the demo obeys every rule a user would meet. */
+/**
+ * One congress's story through the services, so the demo obeys every rule a user would meet, told up to `today`:
+ * nothing effective after it is recorded, so whatever stage the demo shows accepts the next step.
+ */
 async function tell(em: EntityManager, p: Planned, organizationId: string, today: string) {
   const { node, start } = p;
   const length = LENGTH[node.level];
   let c: CongressRow = await scheduleCongress(em, {
+    id: derivedCongressId(organizationId, '2025-2030'),
     organizationId,
     term: '2025-2030',
     plannedStart: start,
@@ -119,18 +123,22 @@ async function tell(em: EntityManager, p: Planned, organizationId: string, today
     [CongressStage.PERSONNEL_PLANNED, addDays(start, -25)],
     [CongressStage.APPROVED, addDays(start, -10)],
   ];
+  // Nothing after today; nothing once a restructuring has ended the organisation.
   const cutoff = endedIn2025.get(node.code);
+  const untold = (date: string) => date > today || (!!cutoff && date >= cutoff);
   for (const [stage, effectiveOn] of steps) {
-    if (effectiveOn > today || (cutoff && effectiveOn >= cutoff)) return;
+    if (untold(effectiveOn)) return;
     c = await advanceCongress(em, { id: c.id, version: c.version, stage, effectiveOn, actor: 'demo seed' }, today);
   }
   if (p.late) {
     const newStart = p.heldStart;
+    if (untold(addDays(start, -3))) return;
     c = await postponeCongress(
       em,
       { id: c.id, version: c.version, reason: POSTPONED[node.code] ?? 'Lùi thời gian để hoàn thiện văn kiện', plannedStart: newStart, plannedEnd: addDays(newStart, length - 1), effectiveOn: addDays(start, -3), actor: 'demo seed' },
       today,
     );
+    if (untold(addDays(newStart, -10))) return;
     c = await advanceCongress(em, { id: c.id, version: c.version, stage: CongressStage.APPROVED, effectiveOn: addDays(newStart, -10), actor: 'demo seed' }, today);
   }
   if (!p.held || p.end > today) return;

@@ -7,6 +7,8 @@ import type { RestructuringKind } from '../src/restructuring/restructuring.enums
  * Decision numbers the fact sheet does not give are marked "(minh họa)": illustrative, not official.
  */
 export interface HistoricDecision {
+  /** Names the decision in the demo: its restructuring's id derives from it. */
+  code: string;
   kind: keyof typeof RestructuringKind;
   title: string;
   decisionNumber: string;
@@ -22,6 +24,7 @@ export interface HistoricDecision {
 
 /** 24 Jan 2025 (Conclusion 121-KL/TW; Decisions 242, 243, 244-QĐ/TW), announced and in effect from 3 Feb 2025. */
 export const endOfTheBlocs: HistoricDecision = {
+  code: '2025-02-03-KHOI',
   kind: 'REORGANIZE',
   title: 'Kết thúc hoạt động Đảng bộ Khối các cơ quan Trung ương và Đảng bộ Khối Doanh nghiệp Trung ương; thành lập Đảng bộ các cơ quan Đảng Trung ương, Đảng bộ Chính phủ, Đảng bộ Quốc hội',
   decisionNumber: '242-QĐ/TW, 243-QĐ/TW, 244-QĐ/TW',
@@ -43,6 +46,7 @@ export const endOfTheBlocs: HistoricDecision = {
 
 /** 1 Mar 2025: the Ministry of Planning and Investment merges into the Ministry of Finance; so do their committees. */
 export const financeMerger: HistoricDecision = {
+  code: '2025-03-01-DBTC',
   kind: 'MERGE',
   title: 'Hợp nhất Đảng ủy Bộ Tài chính và Đảng ủy Bộ Kế hoạch và Đầu tư thành Đảng bộ Bộ Tài chính',
   decisionNumber: '(minh họa) QĐ/ĐUCP hợp nhất Đảng bộ Bộ Tài chính',
@@ -55,6 +59,7 @@ export const financeMerger: HistoricDecision = {
 
 /** 1 Mar 2025: general departments become departments. */
 export const taxRename: HistoricDecision = {
+  code: '2025-03-01-CUC-THUE',
   kind: 'RENAME',
   title: 'Đổi tên Đảng ủy Tổng cục Thuế thành Đảng ủy Cục Thuế',
   decisionNumber: '(minh họa) QĐ đổi tên Đảng ủy Cục Thuế',
@@ -66,6 +71,7 @@ export const taxRename: HistoricDecision = {
 
 /** 15 Dec 2025: Decision 73 transfers enterprise party committees unchanged (nguyên trạng) to the Bộ Tài chính party. */
 export const enterpriseTransfer: HistoricDecision = {
+  code: '2025-12-15-EVN',
   kind: 'TRANSFER',
   title: 'Chuyển giao nguyên trạng Đảng bộ Tập đoàn Điện lực Việt Nam về Đảng bộ Bộ Tài chính',
   decisionNumber: '73',

@@ -17,6 +17,8 @@ export interface Config {
   sqlStatementHeader: boolean;
   introspection: boolean;
   dbPoolMax: number;
+  /** How long a request waits for a pooled connection before it is answered SERVICE_UNAVAILABLE (503). */
+  dbAcquireTimeoutMs: number;
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -91,6 +93,7 @@ export function loadConfig(env: Env = process.env): Config {
     sqlStatementHeader: bool('SQL_STATEMENT_HEADER', false),
     introspection: bool('INTROSPECTION', !production),
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
+    dbAcquireTimeoutMs: int('DB_ACQUIRE_TIMEOUT_MS', 10_000, 100, 600_000),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

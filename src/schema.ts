@@ -9,6 +9,7 @@ import { OrganizationCongressResolver } from './congress/organization-congress.r
 import { NodeResolver } from './node/node.resolver';
 import { OrganizationFieldsResolver } from './organization/organization.fields.resolver';
 import { OrganizationResolver } from './organization/organization.resolver';
+import { OrganizationOverdueResolver } from './progress/organization-overdue.resolver';
 import { OrganizationProgressResolver, ProgressResolver } from './progress/progress.resolver';
 import { OrganizationRestructuringResolver } from './restructuring/organization-restructuring.resolver';
 import { RestructuringFieldsResolver, RestructuringParticipantResolver } from './restructuring/restructuring.fields.resolver';
@@ -28,6 +29,7 @@ export const resolvers = [
   RestructuringParticipantResolver,
   OrganizationProgressResolver,
   ProgressResolver,
+  OrganizationOverdueResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

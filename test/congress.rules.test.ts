@@ -1,5 +1,5 @@
 import { expectRefused as refusedBy, startTestApp, type TestApp } from './support/harness';
-import { ADVANCE, POSTPONE, RECORD, RESCHEDULE, SCHEDULE, recordHeld, schedule } from './support/congress';
+import { ADVANCE, POSTPONE, RECORD, RESCHEDULE, SCHEDULE, approve, recordHeld, schedule } from './support/congress';
 import { smallTree } from './support/trees';
 import { globalId } from './support/harness';
 
@@ -104,7 +104,7 @@ describe('rules that write nothing', () => {
 
   it('refuses a congress held in the future', async () => {
     const ids = await app.tree(smallTree('R3'));
-    const c = await schedule(app, ids.get('R3-MA-B1-C1')!, '2026-01-05');
+    const c = await approve(app, await schedule(app, ids.get('R3-MA-B1-C1')!, '2026-01-05'), '2025-12-20');
     await expectRefused(RECORD, { id: c.id, version: c.version, heldStart: '2026-01-05', heldEnd: '2026-01-05', committeeFormation: 'ELECTED' }, 'FUTURE_DATE', ['input', 'heldEnd']);
   });
 
@@ -143,8 +143,8 @@ describe('rules that write nothing', () => {
 describe('lower levels first, upper levels after', () => {
   it('holds a cell, then its base committee, then the ministry committee — never the other way', async () => {
     const ids = await app.tree(smallTree('L1'));
-    const ministry = await schedule(app, ids.get('L1-MA')!, '2025-08-20', '2025-08-21');
-    const base = await schedule(app, ids.get('L1-MA-B1')!, '2025-05-10', '2025-05-11');
+    const ministry = await approve(app, await schedule(app, ids.get('L1-MA')!, '2025-08-20', '2025-08-21'), '2025-02-01');
+    const base = await approve(app, await schedule(app, ids.get('L1-MA-B1')!, '2025-05-10', '2025-05-11'), '2025-02-01');
     const cell1 = await schedule(app, ids.get('L1-MA-B1-C1')!, '2025-03-01');
     const cell2 = await schedule(app, ids.get('L1-MA-B1-C2')!, '2025-03-02');
 

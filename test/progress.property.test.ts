@@ -4,13 +4,15 @@ import { UserErrorException } from '../src/common/errors';
 import { sqlOf } from '../src/common/sql';
 import { CommitteeFormation, CongressStage } from '../src/congress/congress.enums';
 import { advanceCongress, postponeCongress, recordCongressResult, rescheduleCongress } from '../src/congress/congress.service';
-import { moveOrganization } from '../src/organization/organization.service';
+import { setTermCalendar } from '../src/congress/term-calendar.service';
+import { OrganizationLevel } from '../src/organization/organization.levels';
+import { createOrganization, moveOrganization } from '../src/organization/organization.service';
 import { findDrift } from '../src/progress/progress.rebuild';
 import { loadSynthetic, prng } from '../src/progress/synthetic';
 import { applyRestructuring } from '../src/restructuring/restructuring.apply';
 import { RestructuringKind } from '../src/restructuring/restructuring.enums';
 import { approveRestructuring, proposeRestructuring } from '../src/restructuring/restructuring.service';
-import { bruteProgress, normalise, PROGRESS_FIELDS } from './support/brute-progress';
+import { bruteProgress, bruteStatuses, normalise, PROGRESS_FIELDS, type BruteStatus } from './support/brute-progress';
 import { globalId, startTestApp, type TestApp } from './support/harness';
 
 const TODAY = '2026-11-27';
@@ -61,6 +63,17 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
         if (c && (await tx((em) => postponeCongress(em, { id: c.id, version: c.version, reason: 'kiểm thử', plannedStart: '2026-12-20', plannedEnd: '2026-12-20', effectiveOn: TODAY }, TODAY)))) applied++;
         const d = await congressOf(o.id);
         if (d && (await tx((em) => rescheduleCongress(em, { id: d.id, version: d.version, plannedStart: '2026-12-21', plannedEnd: '2026-12-21', deadline: pick(['2026-11-01', '2026-12-31', '2025-05-01']) })))) applied++;
+      } else if (r < 0.6) {
+        // An organisation with nothing scheduled (overdue once its level's deadline passed: NOT_SCHEDULED).
+        const parent = pick(byLevel('ABOVE_BASE'));
+        const code = `PROP-NEW-${step}`;
+        if (await tx((em) => createOrganization(em, { code, name: `Chi bộ cơ sở mới ${step}`, level: OrganizationLevel.BASE_CELL, parentId: parent.id, establishedOn: day, memberCount: 12 }))) applied++;
+      } else if (r < 0.65) {
+        // A level's deadline moves: congresses held between the old and the new deadline change sides (heldLate, overdue).
+        const level = pick(['CELL', 'BASE_CELL', 'BASE_COMMITTEE', 'ABOVE_BASE']);
+        const [{ maxDays }] = await app.readBack<{ maxDays: number }>(`select max_days as "maxDays" from term_calendar where term = '2025-2030' and level = $1`, [level]);
+        const deadline = pick(['2025-03-31', '2025-05-15', '2025-06-30', '2025-08-31', '2026-11-20', '2026-12-31']);
+        if (await tx((em) => setTermCalendar(em, { term: '2025-2030', level: level as OrganizationLevel, deadline, maxDays }))) applied++;
       } else if (r < 0.8) {
         const cell = pick(byLevel('CELL'));
         const target = pick([...byLevel('BASE_COMMITTEE'), ...byLevel('SUB_COMMITTEE')]);
@@ -81,6 +94,10 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
     }
     expect(applied).toBeGreaterThan(20);
     expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
+    // Whatever the random steps did, the overdue lists below meet NOT_SCHEDULED as well as NOT_HELD.
+    const unscheduled = { code: 'PROP-UNSCHEDULED', name: 'Chi bộ cơ sở chưa lên lịch', level: OrganizationLevel.BASE_CELL, memberCount: 12, establishedOn: '2025-01-10' };
+    expect(await tx((em) => createOrganization(em, { ...unscheduled, parentId: byLevel('ABOVE_BASE')[0].id }))).not.toBeNull();
+    expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
 
     const nodes = await app.readBack<{ id: string }>(
       `select o.id from organization o join organization_placement p on p.organization_id = o.id and p.valid_to is null
@@ -98,6 +115,58 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
           expect({ seed: SEED, date, scope, id, ...got }).toEqual({ seed: SEED, date, scope, id, ...brute.get(id)! });
         });
       }
+      await expectOverdueListsMatch(date);
     }
-  });
+  }, 300_000); // a few thousand list queries: every organisation on every date checked
 });
+
+/**
+ * On `date`: for EVERY organisation X, `organizations(under: X, overdue: true) { totalCount }` equals
+ * `X.progress { overdue }` and the brute force's count; the whole tree's list names exactly the overdue organisations
+ * with their reasons, and `overdue: false` the rest.
+ */
+async function expectOverdueListsMatch(date: string) {
+  const statuses = await bruteStatuses(app, date);
+  const overdueBelow = new Map<string, number>();
+  for (const s of statuses) if (s.overdue) for (const a of s.path.slice(0, -1)) overdueBelow.set(a, (overdueBelow.get(a) ?? 0) + 1);
+  const ids = (await app.readBack<{ id: string }>(`select id from organization order by code`)).map((r) => r.id);
+  const chunks = Array.from({ length: Math.ceil(ids.length / 100) }, (_, i) => ids.slice(i * 100, i * 100 + 100));
+  // Two requests at a time: each list is its own statement, and the database has more than one core to answer them.
+  for (let i = 0; i < chunks.length; i += 2) await Promise.all(chunks.slice(i, i + 2).map((chunk) => expectChunk(chunk)));
+  async function expectChunk(chunk: string[]) {
+    const query = `{ ${chunk
+      .map((id, j) => {
+        const under = globalId('Organization', id);
+        return `l${j}: organizations(first: 1, under: "${under}", overdue: true, asOf: "${date}") { totalCount } p${j}: progress(under: "${under}", asOf: "${date}") { overdue }`;
+      })
+      .join('\n')} }`;
+    const { body } = await app.gql(query);
+    expect(body.errors).toBeUndefined();
+    const got = chunk.map((id, j) => ({ id, listed: body.data[`l${j}`].totalCount, progress: body.data[`p${j}`].overdue }));
+    const want = chunk.map((id) => ({ id, listed: overdueBelow.get(id) ?? 0, progress: overdueBelow.get(id) ?? 0 }));
+    expect({ seed: SEED, date, got }).toEqual({ seed: SEED, date, got: want });
+  }
+
+  const listed = await listAll(date, true);
+  const reasonOf = (s: BruteStatus) => ({ code: s.code, overdueReason: s.overdueReason });
+  const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  expect({ seed: SEED, date, listed: listed.sort(byCode) }).toEqual({ seed: SEED, date, listed: statuses.filter((s) => s.overdue).map(reasonOf).sort(byCode) });
+  const { body } = await app.gql(`{ organizations(first: 100, overdue: false, asOf: "${date}") { totalCount nodes { overdueReason } } }`);
+  expect(body.data.organizations.totalCount).toBe(statuses.filter((s) => !s.overdue).length);
+  expect(body.data.organizations.nodes.every((n: { overdueReason: string | null }) => n.overdueReason === null)).toBe(true);
+}
+
+async function listAll(date: string, overdue: boolean): Promise<{ code: string; overdueReason: string | null }[]> {
+  const out: { code: string; overdueReason: string | null }[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const { body }: { body: any } = await app.gql(
+      `query($after: String) { organizations(first: 100, after: $after, overdue: ${overdue}, asOf: "${date}") { pageInfo { hasNextPage endCursor } nodes { code overdueReason } } }`,
+      { after },
+    );
+    expect(body.errors).toBeUndefined();
+    out.push(...body.data.organizations.nodes);
+    if (!body.data.organizations.pageInfo.hasNextPage) return out;
+    after = body.data.organizations.pageInfo.endCursor;
+  }
+}

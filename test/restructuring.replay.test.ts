@@ -1,16 +1,30 @@
 import { demoTree } from '../seeds/demo-tree';
 import { enterpriseTransfer, endOfTheBlocs, financeMerger, taxRename } from '../seeds/history-2025';
-import { ADVANCE, RECORD, RESCHEDULE, schedule } from './support/congress';
+import { ADVANCE, RECORD, RESCHEDULE, recordHeld, schedule } from './support/congress';
 import { startTestApp, type TestApp } from './support/harness';
 import { enact } from './support/restructuring';
 
+// Each test replays on its own database: it passes alone (`-t`) and in any order.
 let app: TestApp;
 let ids: Map<string, string>;
-beforeAll(async () => {
+beforeEach(async () => {
   app = await startTestApp({ today: '2026-11-27' });
   ids = await app.tree(demoTree);
 });
-afterAll(() => app.close());
+afterEach(() => app.close());
+
+/** Early 2025 on the tree of 4 December 2024: congresses in preparation, the Blocs ended, the Finance merger, the tax rename. */
+async function replayEarly2025() {
+  // Congresses that were being prepared when the Blocs ended.
+  const bloc = await schedule(app, ids.get('KCQTW')!, '2025-10-14', '2025-10-17');
+  await app.gql(ADVANCE, { input: { id: bloc.id, version: bloc.version, stage: 'PLAN_ISSUED', effectiveOn: '2024-11-15' } });
+  const btc = await schedule(app, ids.get('BTC')!, '2025-08-05', '2025-08-07');
+  await app.gql(ADVANCE, { input: { id: btc.id, version: btc.version, stage: 'DOCUMENTS_DRAFTED', effectiveOn: '2025-01-20' } });
+
+  await enact(app, endOfTheBlocs);
+  await enact(app, financeMerger);
+  await enact(app, taxRename);
+}
 
 const codes = (nodes: { code: string }[]) => nodes.map((n) => n.code).sort();
 
@@ -22,22 +36,13 @@ async function holdEverythingBelow(code: string, date: string) {
   for (const n of [...nodes].sort((a, b) => b.depth - a.depth)) {
     const day = `2025-0${3 + (deepest - n.depth)}-10`;
     const c = n.congress ?? (await schedule(app, ids.get(n.code) ?? Buffer.from(n.id, 'base64url').toString().split(':')[1], day));
-    const res = await app.gql(RECORD, { input: { id: c.id, version: c.version, heldStart: day, heldEnd: day, committeeFormation: 'ELECTED' } });
-    expect(res.body.data.congressRecordResult.userErrors).toEqual([]);
+    expect((await recordHeld(app, c, day)).userErrors).toEqual([]); // approves first: held only after approval
   }
 }
 
 describe('replaying 2025 on the tree of 4 December 2024', () => {
   it('ends the Blocs, moves each committee to its new central committee, merges Finance with Planning and Investment, and keeps every earlier date answerable', async () => {
-    // Congresses that were being prepared when the Blocs ended.
-    const bloc = await schedule(app, ids.get('KCQTW')!, '2025-10-14', '2025-10-17');
-    await app.gql(ADVANCE, { input: { id: bloc.id, version: bloc.version, stage: 'PLAN_ISSUED', effectiveOn: '2024-11-15' } });
-    const btc = await schedule(app, ids.get('BTC')!, '2025-08-05', '2025-08-07');
-    await app.gql(ADVANCE, { input: { id: btc.id, version: btc.version, stage: 'DOCUMENTS_DRAFTED', effectiveOn: '2025-01-20' } });
-
-    await enact(app, endOfTheBlocs);
-    await enact(app, financeMerger);
-    await enact(app, taxRename);
+    await replayEarly2025();
 
     const { body } = await app.gql(`{
       article: organization(code: "KCQTW", asOf: "2024-12-04") { name endedOn children(first: 50) { totalCount nodes { code } } }
@@ -88,18 +93,17 @@ describe('replaying 2025 on the tree of 4 December 2024', () => {
     expect(d.taxNew.name).toBe('Đảng ủy Cục Thuế');
   });
 
-  it('then the merged committee holds its two-content congress, number I, once everything below it is held', async () => {
+  it('after the merger, the merged committee holds its two-content congress, number I, once everything below it is held', async () => {
+    await replayEarly2025();
     await holdEverythingBelow('DBTC', '2025-08-19');
     const { body } = await app.gql(`{ organization(code: "DBTC") { congress { id version } } }`);
     let c = body.data.organization.congress;
     c = (await app.gql(RESCHEDULE, { input: { id: c.id, version: c.version, plannedStart: '2025-08-20', plannedEnd: '2025-08-21' } })).body.data.congressReschedule.congress;
     const elected = await app.gql(RECORD, { input: { id: c.id, version: c.version, heldStart: '2025-08-20', heldEnd: '2025-08-21', committeeFormation: 'ELECTED' } });
     expect(elected.body.data.congressRecordResult.userErrors[0].code).toBe('ELECTION_NOT_ALLOWED');
-    const held = await app.gql(RECORD, {
-      input: { id: c.id, version: c.version, heldStart: '2025-08-20', heldEnd: '2025-08-21', delegatesConvened: 283, committeeFormation: 'APPOINTED', delegatesToSuperior: { appointed: 30 } },
-    });
-    expect(held.body.data.congressRecordResult.userErrors).toEqual([]);
-    expect(held.body.data.congressRecordResult.congress).toMatchObject({ mode: 'TWO_CONTENT', ordinal: 1, stage: 'HELD', heldStart: '2025-08-20', committeeFormation: 'APPOINTED' });
+    const held = await recordHeld(app, c, '2025-08-20', '2025-08-21', { delegatesConvened: 283, committeeFormation: 'APPOINTED', delegatesToSuperior: { appointed: 30 } });
+    expect(held.userErrors).toEqual([]);
+    expect(held.congress).toMatchObject({ mode: 'TWO_CONTENT', ordinal: 1, stage: 'HELD', heldStart: '2025-08-20', committeeFormation: 'APPOINTED' });
 
     // 15 Dec 2025: an enterprise committee transferred unchanged, its subtree with it.
     await enact(app, enterpriseTransfer);

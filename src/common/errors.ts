@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'RATE_LIMITED',
   'QUERY_TOO_COMPLEX',
+  'SERVICE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -29,7 +30,10 @@ export class UserError {
   @Field(() => [String], { nullable: true, description: 'Path to the input field at fault, e.g. ["input", "name"].' })
   field?: string[];
 
-  @Field({ description: 'A stable machine-readable code; each mutation documents the codes it returns.' })
+  @Field({
+    description:
+      'A stable machine-readable code; each mutation documents the codes it returns. Any text it stores may also be refused with REQUIRED (blank: only spaces or invisible characters), TOO_LONG (characters counted after Unicode NFC) or INVALID_CHARACTERS (a tab or line break in a one-line text: name, code, title, decision number, issuer, actor).',
+  })
   code!: string;
 
   @Field({ description: 'A human-readable explanation.' })

@@ -22,14 +22,18 @@ export class TermCalendarEntry {
   @Property({ type: 'timestamptz', onUpdate: () => new Date() }) updatedAt: Date = new Date();
 }
 
-/** One organisation's congress for one term. `stage` is the latest stage; its history is in CongressEvent. */
+/**
+ * One organisation's congress for one term and round (1: the term-opening congress; 2: a cell's mid-term one).
+ * `stage` is the latest stage; its history is in CongressEvent.
+ */
 @Entity({ tableName: 'congress' })
-@Unique({ properties: ['organizationId', 'term'] })
+@Unique({ properties: ['organizationId', 'term', 'round'] })
 export class Congress {
-  [OptionalProps]?: 'version' | 'createdAt' | 'updatedAt' | 'stage' | 'pilot';
+  [OptionalProps]?: 'version' | 'createdAt' | 'updatedAt' | 'stage' | 'pilot' | 'round';
   @PrimaryKey({ type: 'uuid' }) id!: string;
   @Property({ type: 'uuid' }) organizationId!: string;
   @Property({ type: 'text' }) term!: string;
+  @Property({ type: 'integer' }) round: number = 1;
   @Property({ type: 'integer' }) ordinal!: number;
   @Enum({ items: () => CongressMode, type: 'text' }) mode!: CongressMode;
   @Property({ type: 'boolean' }) pilot: boolean = false;

@@ -11,7 +11,8 @@ export async function stageOf(ctx: Context, congress: CongressType, date: string
 }
 
 export async function deadlineOf(ctx: Context, congress: CongressType): Promise<string | null> {
-  if (congress.row.deadlineOverride) return congress.row.deadlineOverride;
+  // The term calendar's deadlines are those of the term-opening congresses (round 1).
+  if (congress.row.deadlineOverride || congress.round > 1) return congress.row.deadlineOverride ?? null;
   const [org, calendar] = await Promise.all([
     ctx.loaders.organizations.byId.load(congress.row.organizationId),
     ctx.loaders.congresses.calendar.load(congress.term),
@@ -35,7 +36,7 @@ export class CongressFieldsResolver {
     return stageOf(ctx, congress, congress.asOf);
   }
 
-  @FieldResolver(() => DateScalar, { nullable: true, description: 'Set by the superior, else the term calendar’s for the level.' })
+  @FieldResolver(() => DateScalar, { nullable: true, description: 'Set by the superior, else (round 1) the term calendar’s for the level.' })
   deadline(@Root() congress: CongressType, @Ctx() ctx: Context) {
     return deadlineOf(ctx, congress);
   }
@@ -50,11 +51,26 @@ export class CongressFieldsResolver {
     return isHeld(await stageOf(ctx, congress, congress.asOf)) ? congress.row.heldEnd : null;
   }
 
-  @FieldResolver(() => Boolean, { description: 'Counts (not SUPERSEDED), not held by the date, and its deadline is before the date.' })
+  @FieldResolver(() => Boolean, {
+    description:
+      'On date D (`asOf`): counts (not SUPERSEDED), is not held by the end of D, and its deadline is before D. A congress held after its deadline ' +
+      'was overdue from the day after the deadline to the day before its closing day (`heldEnd`), and is `heldLate` from its closing day on.' +
+      ' A mid-term congress (round 2) is never overdue: like the roll-up, overdue counts term-opening congresses only.',
+  })
   async overdue(@Root() congress: CongressType, @Arg('asOf', () => DateScalar, asOfArg) asOf: string | null, @Ctx() ctx: Context) {
+    if (congress.round > 1) return false;
     const date = asOf ?? congress.asOf;
     const [stage, deadline] = await Promise.all([stageOf(ctx, congress, date), deadlineOf(ctx, congress)]);
     return stage !== CongressStage.SUPERSEDED && !isHeld(stage) && deadline !== null && deadline < date;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'Held by the end of the date (`asOf`: HELD or RESULTS_CONFIRMED) and its closing day (`heldEnd`) is after its deadline (false when it has none).',
+  })
+  async heldLate(@Root() congress: CongressType, @Arg('asOf', () => DateScalar, asOfArg) asOf: string | null, @Ctx() ctx: Context) {
+    const [stage, deadline] = await Promise.all([stageOf(ctx, congress, asOf ?? congress.asOf), deadlineOf(ctx, congress)]);
+    const end = congress.row.heldEnd;
+    return isHeld(stage) && end !== null && deadline !== null && end > deadline;
   }
 
   @FieldResolver(() => [CongressEventType], { description: 'Stage changes effective on or before the date read, oldest first.' })

@@ -11,7 +11,12 @@ export class CongressScheduleInput {
   @Field(() => DateScalar) plannedEnd!: string;
   @Field(() => Boolean, { nullable: true, description: 'A pilot congress (đại hội điểm).' }) pilot?: boolean | null;
   @Field(() => CongressMode, { nullable: true, description: 'Default FULL.' }) mode?: CongressMode | null;
-  @Field(() => Int, { nullable: true, description: 'Lần thứ. Default: one more than the previous term’s, else 1.' }) ordinal?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Lần thứ. Default: one more than the organisation’s previous congress, else 1.' }) ordinal?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Default 1, the term-opening congress. 2: a cell’s mid-term congress, once round 1 is held (rounds per level: `congressRules`).',
+  })
+  round?: number | null;
   @Field(() => DateScalar, { nullable: true, description: 'A deadline set by the superior; default: the term calendar’s.' }) deadline?: string | null;
   @Field(() => String, { nullable: true }) actor?: string | null;
 }

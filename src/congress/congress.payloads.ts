@@ -4,13 +4,15 @@ import { CongressType, TermCalendarEntryType } from './congress.types';
 
 const COMMON = 'INVALID_ID, NOT_FOUND, STALE_VERSION';
 
-@ObjectType({ description: `userErrors codes: INVALID_ID, NOT_FOUND, NOT_ACTIVE, ALREADY_SCHEDULED, END_BEFORE_START, TOO_LONG, OUT_OF_RANGE.` })
+@ObjectType({
+  description: `userErrors codes: INVALID_ID, NOT_FOUND, NOT_ACTIVE, ALREADY_SCHEDULED, END_BEFORE_START, TOO_LONG, OUT_OF_RANGE, ROUND_NOT_ALLOWED, PREVIOUS_ROUND_NOT_HELD, BEFORE_PREVIOUS_ROUND.`,
+})
 export class CongressSchedulePayload {
   @Field(() => CongressType, { nullable: true }) congress?: CongressType | null;
   @Field(() => [UserError]) userErrors!: UserError[];
 }
 
-@ObjectType({ description: `userErrors codes: ${COMMON}, NOT_ALLOWED, END_BEFORE_START, TOO_LONG.` })
+@ObjectType({ description: `userErrors codes: ${COMMON}, NOT_ALLOWED, END_BEFORE_START, TOO_LONG, PREVIOUS_ROUND_NOT_HELD, BEFORE_PREVIOUS_ROUND.` })
 export class CongressReschedulePayload {
   @Field(() => CongressType, { nullable: true }) congress?: CongressType | null;
   @Field(() => [UserError]) userErrors!: UserError[];
@@ -29,7 +31,7 @@ export class CongressPostponePayload {
 }
 
 @ObjectType({
-  description: `userErrors codes: ${COMMON}, SUPERSEDED, ALREADY_HELD, END_BEFORE_START, TOO_LONG, FUTURE_DATE, OUT_OF_ORDER, OUT_OF_RANGE, ELECTION_NOT_ALLOWED, SUBORDINATES_NOT_DONE.`,
+  description: `userErrors codes: ${COMMON}, SUPERSEDED, ALREADY_HELD, END_BEFORE_START, TOO_LONG, FUTURE_DATE, OUT_OF_ORDER, OUT_OF_RANGE, ELECTION_NOT_ALLOWED, APPOINTMENT_NOT_ALLOWED, NO_QUORUM, CELL_COMMITTEE_NOT_ALLOWED, NOT_APPROVED, PREVIOUS_ROUND_NOT_HELD, BEFORE_PREVIOUS_ROUND, SUBORDINATES_NOT_DONE (the Charter's rules as data: Query.congressRules).`,
 })
 export class CongressRecordResultPayload {
   @Field(() => CongressType, { nullable: true }) congress?: CongressType | null;

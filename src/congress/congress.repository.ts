@@ -10,6 +10,8 @@ export interface CongressRow {
   id: string;
   organizationId: string;
   term: string;
+  /** 1: the term-opening congress (the one the roll-up counts); 2: a cell's mid-term congress. */
+  round: number;
   ordinal: number;
   mode: CongressMode;
   pilot: boolean;
@@ -48,7 +50,7 @@ export interface CalendarRow {
   version: number;
 }
 
-export const CONGRESS_COLUMNS = `c.id, c.organization_id as "organizationId", c.term, c.ordinal, c.mode, c.pilot,
+export const CONGRESS_COLUMNS = `c.id, c.organization_id as "organizationId", c.term, c.round, c.ordinal, c.mode, c.pilot,
   c.planned_start as "plannedStart", c.planned_end as "plannedEnd", c.deadline_override as "deadlineOverride",
   c.held_start as "heldStart", c.held_end as "heldEnd", c.stage,
   c.delegates_convened as "delegatesConvened", c.delegates_attending as "delegatesAttending",
@@ -70,7 +72,7 @@ export async function congressesByIds(sql: Sql, ids: readonly string[]): Promise
 }
 
 export async function congressesByOrganizations(sql: Sql, orgIds: readonly string[]): Promise<CongressRow[]> {
-  return sql(`select ${CONGRESS_COLUMNS} from congress c where c.organization_id = any(?::uuid[]) order by c.term`, [orgIds]);
+  return sql(`select ${CONGRESS_COLUMNS} from congress c where c.organization_id = any(?::uuid[]) order by c.term, c.round`, [orgIds]);
 }
 
 export async function eventsOf(sql: Sql, congressIds: readonly string[]): Promise<CongressEventRow[]> {
@@ -107,7 +109,7 @@ export interface ChildCongressRow {
   plannedEnd: string | null;
 }
 
-/** For each parent: its direct children on date `d` and their congress of `term` (stage as of `d`). */
+/** For each parent: its direct children on date `d` and their term-opening congress of `term` (stage as of `d`). */
 export async function childCongresses(sql: Sql, parentIds: readonly string[], term: string, d: string): Promise<ChildCongressRow[]> {
   return sql(
     `select p.parent_id as "parentId", p.organization_id as "organizationId", c.id as "congressId",
@@ -115,7 +117,7 @@ export async function childCongresses(sql: Sql, parentIds: readonly string[], te
             c.planned_start as "plannedStart", c.planned_end as "plannedEnd"
        from organization_placement p
        join organization o on o.id = p.organization_id
-       left join congress c on c.organization_id = p.organization_id and c.term = ?
+       left join congress c on c.organization_id = p.organization_id and c.term = ? and c.round = 1
       where p.parent_id = any(?::uuid[]) and ${validOn('p', '?::date')}
       order by o.sort_key, o.id`,
     [d, term, parentIds, d, d],
@@ -172,7 +174,8 @@ export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ r
     params.push(q.stage);
   }
   if (q.overdue !== null) {
-    where.push(`(s.f_stage not in ('HELD', 'RESULTS_CONFIRMED', 'SUPERSEDED') and s.f_deadline < ?::date) = ?`);
+    // The term-opening congress only (as in the roll-up): a mid-term one is never overdue.
+    where.push(`(c.round = 1 and s.f_stage not in ('HELD', 'RESULTS_CONFIRMED', 'SUPERSEDED') and s.f_deadline < ?::date) = ?`);
     params.push(q.date, q.overdue);
   }
   const filtered = `
@@ -180,7 +183,7 @@ export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ r
       from congress c
       join organization o on o.id = c.organization_id
       ${treeJoin}
-      left join term_calendar tc on tc.term = c.term and tc.level = o.level
+      left join term_calendar tc on tc.term = c.term and tc.level = o.level and c.round = 1
       cross join lateral (select case when (select d from wm) <= ?::date then c.stage else ${stageAtSql('?::date')} end as f_stage,
                                  coalesce(c.deadline_override, tc.deadline) as f_deadline) s
      where ${where.join(' and ')}`;

@@ -25,7 +25,8 @@ import {
 } from './congress.payloads';
 import { calendarsOf, searchCongresses, type CongressRow } from './congress.repository';
 import { advanceCongress, postponeCongress, recordCongressResult, rescheduleCongress, scheduleCongress } from './congress.service';
-import { CongressConnection, CongressType, TermCalendarEntryType } from './congress.types';
+import { rulesFor } from './congress.rules';
+import { CongressConnection, CongressRulesType, CongressType, TermCalendarEntryType } from './congress.types';
 import { setTermCalendar } from './term-calendar.service';
 
 @ArgsType()
@@ -74,6 +75,16 @@ export class CongressResolver {
   async termCalendar(@Arg('term', () => String, { nullable: true }) term: string | null, @Ctx() ctx: Context) {
     const code = term ?? (await ctx.loaders.congresses.currentTerm()) ?? '';
     return (await calendarsOf(sqlOf(ctx.em), [code])).map(TermCalendarEntryType.from);
+  }
+
+  @Query(() => CongressRulesType, {
+    nullable: true,
+    description: 'The Party Charter’s congress rules in force for a term (default: the current term); null for an unknown term.',
+  })
+  async congressRules(@Arg('term', () => String, { nullable: true }) term: string | null, @Ctx() ctx: Context) {
+    const code = term ?? (await ctx.loaders.congresses.currentTerm()) ?? '';
+    const rules = await rulesFor(sqlOf(ctx.em), code);
+    return rules && CongressRulesType.from(rules);
   }
 
   @Mutation(() => CongressSchedulePayload, { description: 'Plans an organisation’s congress for a term.' })

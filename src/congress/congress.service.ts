@@ -3,20 +3,25 @@ import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inputField, UserError, UserErrorException } from '../common/errors';
 import { sqlOf, type Sql } from '../common/sql';
+import { actorRule, cleanTexts, cleanTextOrThrow, noteRule } from '../common/text';
+import { uuidFromName } from '../common/uuid';
 import { organizationsByIds, placementsAt } from '../organization/organization.repository';
 import type { OrganizationLevel } from '../organization/organization.levels';
 import { Congress, CongressEvent } from './congress.entity';
 import { CommitteeFormation, CongressMode, CongressStage, isHeld, rank } from './congress.enums';
 import { lastMainStage, lengthInDays } from './congress.history';
 import { calendarsOf, childCongresses, congressesByIds, eventsOf, type CongressRow } from './congress.repository';
+import { nextOrdinal, roundErrors } from './congress.rounds';
+import { resultRuleErrors, rulesFor } from './congress.rules';
 import { trackSelf } from '../progress/progress.maintenance';
 
 /** The rules of congresses. Every function runs in the caller's transaction and throws UserErrorException. */
 
 const f = inputField;
-const MAX_NOTE = 2000;
 
 export interface CongressScheduleCommand {
+  /** Fixed id (the demo seed derives ids from codes); random when omitted. */
+  id?: string;
   organizationId: string;
   term: string;
   plannedStart: string;
@@ -24,6 +29,8 @@ export interface CongressScheduleCommand {
   pilot?: boolean | null;
   mode?: CongressMode | null;
   ordinal?: number | null;
+  /** 1 (default): the term-opening congress; 2: a cell's mid-term congress (after round 1 is held). */
+  round?: number | null;
   deadline?: string | null;
   actor?: string | null;
 }
@@ -86,15 +93,19 @@ async function checkDates(sql: Sql, term: string, level: OrganizationLevel, star
   return [];
 }
 
-function checkText(value: string | null | undefined, field: string): UserError[] {
-  return value && value.length > MAX_NOTE ? [UserError.of('TOO_LONG', `At most ${MAX_NOTE} characters.`, f(field))] : [];
-}
+/** The free texts of a change, cleaned (NFC, trimmed, limits): values by name, and every refusal. */
+const cleanChangeTexts = (cmd: { note?: string | null; reason?: string | null; actor?: string | null }) =>
+  cleanTexts({
+    note: [cmd.note, noteRule(f('note'))],
+    reason: [cmd.reason, noteRule(f('reason'), 'The reason')],
+    actor: [cmd.actor, actorRule(f('actor'))],
+  });
 
 /** Loads a congress for a change, locking its row; checks existence and the version the client read. */
-async function loadForChange(em: EntityManager, id: string, version: number): Promise<{ congress: Congress; level: OrganizationLevel }> {
+async function loadForChange(em: EntityManager, id: string, version: number): Promise<{ congress: Congress; level: OrganizationLevel; members: number }> {
   const congress = await lockCongress(em, id, version);
   const [org] = await organizationsByIds(sqlOf(em), [congress.organizationId]);
-  return { congress, level: org.level };
+  return { congress, level: org.level, members: org.memberCount };
 }
 
 /** Locks a congress for a change and checks the version the client read. */
@@ -112,8 +123,9 @@ async function lastEventDate(sql: Sql, congressId: string): Promise<string | nul
   return events.length ? events[events.length - 1].effectiveOn : null;
 }
 
-async function recordEvent(em: EntityManager, congress: Congress, to: CongressStage, effectiveOn: string, actor: string | null | undefined, note: string | null | undefined) {
-  em.create(CongressEvent, { congressId: congress.id, fromStage: congress.stage, toStage: to, effectiveOn, actor: actor?.trim() || null, note: note?.trim() || null });
+/** `actor` and `note` come cleaned (cleanChangeTexts). */
+async function recordEvent(em: EntityManager, congress: Congress, to: CongressStage, effectiveOn: string, actor: string | null, note: string | null) {
+  em.create(CongressEvent, { congressId: congress.id, fromStage: congress.stage, toStage: to, effectiveOn, actor, note });
   congress.stage = to;
 }
 
@@ -143,18 +155,17 @@ export async function scheduleCongress(em: EntityManager, cmd: CongressScheduleC
   if (cmd.ordinal != null && (!Number.isInteger(cmd.ordinal) || cmd.ordinal < 1 || cmd.ordinal > 100)) {
     errors.push(UserError.of('OUT_OF_RANGE', 'The ordinal (lần thứ) must be from 1 to 100.', f('ordinal')));
   }
+  const round = cmd.round ?? 1;
+  errors.push(...(await roundErrors(sql, await rulesFor(sql, cmd.term), org, cmd.term, round, cmd.plannedStart, { round: f('round'), start: f('plannedStart') })));
   if (errors.length) throw new UserErrorException(errors);
-  const [existing] = await sql('select 1 from congress where organization_id = ? and term = ?', [org.id, cmd.term]);
-  if (existing) throw UserErrorException.of('ALREADY_SCHEDULED', `${org.name} already has a congress for ${cmd.term}; reschedule it instead.`, f('organization'));
-  let ordinal = cmd.ordinal;
-  if (ordinal == null) {
-    const [previous] = await sql<{ ordinal: number }>('select max(ordinal)::int as ordinal from congress where organization_id = ? and term < ?', [org.id, cmd.term]);
-    ordinal = (previous?.ordinal ?? 0) + 1;
-  }
+  const [existing] = await sql('select 1 from congress where organization_id = ? and term = ? and round = ?', [org.id, cmd.term, round]);
+  if (existing) throw UserErrorException.of('ALREADY_SCHEDULED', `${org.name} already has a congress for ${cmd.term} (round ${round}); reschedule it instead.`, f('organization'));
+  const ordinal = cmd.ordinal ?? (await nextOrdinal(sql, org.id, cmd.term, round));
   const congress = em.create(Congress, {
-    id: crypto.randomUUID(),
+    id: cmd.id ?? crypto.randomUUID(),
     organizationId: org.id,
     term: cmd.term,
+    round,
     ordinal,
     mode: cmd.mode ?? CongressMode.FULL,
     pilot: cmd.pilot ?? false,
@@ -172,6 +183,11 @@ export async function rescheduleCongress(em: EntityManager, cmd: CongressResched
     throw UserErrorException.of('NOT_ALLOWED', `A congress that is ${congress.stage} cannot be rescheduled.`, f('id'));
   }
   const errors = await checkDates(sqlOf(em), congress.term, level, cmd.plannedStart, cmd.plannedEnd, ['plannedStart', 'plannedEnd']);
+  if (congress.round > 1) {
+    const sql = sqlOf(em);
+    const fields = { round: f('id'), start: f('plannedStart') };
+    errors.push(...(await roundErrors(sql, await rulesFor(sql, congress.term), { id: congress.organizationId, level }, congress.term, congress.round, cmd.plannedStart, fields)));
+  }
   if (errors.length) throw new UserErrorException(errors);
   congress.plannedStart = cmd.plannedStart;
   congress.plannedEnd = cmd.plannedEnd;
@@ -188,7 +204,7 @@ export async function rescheduleCongress(em: EntityManager, cmd: CongressResched
 export async function advanceCongress(em: EntityManager, cmd: CongressAdvanceCommand, today: string): Promise<CongressRow> {
   const sql = sqlOf(em);
   const congress = await lockCongress(em, cmd.id, cmd.version);
-  const errors = [...checkText(cmd.note, 'note'), ...checkText(cmd.reason, 'reason')];
+  const { values: text, errors } = cleanChangeTexts(cmd);
   if (errors.length) throw new UserErrorException(errors);
   if (congress.stage === CongressStage.SUPERSEDED) throw UserErrorException.of('SUPERSEDED', 'This congress was superseded by a restructuring.', f('id'));
   if (cmd.stage === CongressStage.SUPERSEDED || cmd.stage === CongressStage.POSTPONED) {
@@ -206,7 +222,7 @@ export async function advanceCongress(em: EntityManager, cmd: CongressAdvanceCom
     throw UserErrorException.of('SAME_STAGE', `The congress is already ${cmd.stage}.`, f('stage'));
   }
   const backward = rank(cmd.stage) < rank(base);
-  if (backward && !cmd.reason?.trim()) {
+  if (backward && !text.reason) {
     throw UserErrorException.of('REASON_REQUIRED', `Going back from ${base} to ${cmd.stage} needs a reason.`, f('reason'));
   }
   checkEffective(cmd.effectiveOn, today, events.length ? events[events.length - 1].effectiveOn : null);
@@ -214,8 +230,8 @@ export async function advanceCongress(em: EntityManager, cmd: CongressAdvanceCom
     congress.heldStart = null;
     congress.heldEnd = null;
   }
-  const note = [cmd.reason?.trim(), cmd.note?.trim()].filter(Boolean).join(' — ') || null;
-  await recordEvent(em, congress, cmd.stage, cmd.effectiveOn, cmd.actor, note);
+  const note = [text.reason, text.note].filter(Boolean).join(' — ') || null;
+  await recordEvent(em, congress, cmd.stage, cmd.effectiveOn, text.actor, note);
   await flush(em, congress.organizationId);
   return reread(em, congress.id);
 }
@@ -229,9 +245,9 @@ function checkEffective(effectiveOn: string, today: string, last: string | null,
 
 export async function postponeCongress(em: EntityManager, cmd: CongressPostponeCommand, today: string): Promise<CongressRow> {
   const { congress, level } = await loadForChange(em, cmd.id, cmd.version);
-  if (!cmd.reason?.trim()) throw UserErrorException.of('REQUIRED', 'A postponement needs a reason.', f('reason'));
-  const errors = checkText(cmd.reason, 'reason');
+  const { values: text, errors } = cleanChangeTexts(cmd);
   if (errors.length) throw new UserErrorException(errors);
+  if (!text.reason) throw UserErrorException.of('REQUIRED', 'A postponement needs a reason.', f('reason'));
   if (congress.stage === CongressStage.SUPERSEDED || isHeld(congress.stage)) {
     throw UserErrorException.of('NOT_ALLOWED', `A congress that is ${congress.stage} cannot be postponed.`, f('id'));
   }
@@ -240,7 +256,7 @@ export async function postponeCongress(em: EntityManager, cmd: CongressPostponeC
   checkEffective(cmd.effectiveOn, today, await lastEventDate(sqlOf(em), congress.id));
   congress.plannedStart = cmd.plannedStart;
   congress.plannedEnd = cmd.plannedEnd;
-  await recordEvent(em, congress, CongressStage.POSTPONED, cmd.effectiveOn, cmd.actor, `${cmd.reason.trim()} (new date ${cmd.plannedStart})`);
+  await recordEvent(em, congress, CongressStage.POSTPONED, cmd.effectiveOn, text.actor, `${text.reason} (new date ${cmd.plannedStart})`);
   await flush(em, congress.organizationId);
   return reread(em, congress.id);
 }
@@ -251,11 +267,12 @@ export async function postponeCongress(em: EntityManager, cmd: CongressPostponeC
  */
 export async function recordCongressResult(em: EntityManager, cmd: CongressResultCommand, today: string): Promise<CongressRow> {
   const sql = sqlOf(em);
-  const { congress, level } = await loadForChange(em, cmd.id, cmd.version);
+  const { congress, level, members } = await loadForChange(em, cmd.id, cmd.version);
   if (congress.stage === CongressStage.SUPERSEDED) throw UserErrorException.of('SUPERSEDED', 'This congress was superseded by a restructuring.', f('id'));
   if (isHeld(congress.stage)) throw UserErrorException.of('ALREADY_HELD', 'This congress is already recorded as held.', f('id'));
   const errors = await checkDates(sql, congress.term, level, cmd.heldStart, cmd.heldEnd, ['heldStart', 'heldEnd']);
-  errors.push(...checkText(cmd.note, 'note'));
+  const { values: text, errors: textErrors } = cleanChangeTexts(cmd);
+  errors.push(...textErrors);
   const counts: [string, number | null | undefined][] = [
     ['delegatesConvened', cmd.delegatesConvened],
     ['delegatesAttending', cmd.delegatesAttending],
@@ -277,6 +294,13 @@ export async function recordCongressResult(em: EntityManager, cmd: CongressResul
     errors.push(
       UserError.of('ELECTION_NOT_ALLOWED', 'A two-content congress elects no one: the superior appoints the committee and the delegates.', f(cmd.committeeFormation === CommitteeFormation.ELECTED ? 'committeeFormation' : 'delegatesToSuperior')),
     );
+  }
+  // The Charter's rules (data: congress.rules.ts): quorum, who a cell elects, a full congress elects, approval first.
+  const rules = await rulesFor(sql, congress.term);
+  const lastMain = congress.stage === CongressStage.POSTPONED ? lastMainStage(await eventsOf(sql, [congress.id])) : congress.stage;
+  errors.push(...resultRuleErrors(rules, { ...cmd, mode: congress.mode, level, members, lastMainStage: lastMain }, f));
+  if (congress.round > 1) {
+    errors.push(...(await roundErrors(sql, rules, { id: congress.organizationId, level }, congress.term, congress.round, cmd.heldStart, { round: f('id'), start: f('heldStart') })));
   }
   if (errors.length) throw new UserErrorException(errors);
   checkEffective(cmd.heldEnd, today, await lastEventDate(sql, congress.id), 'heldEnd');
@@ -301,7 +325,7 @@ export async function recordCongressResult(em: EntityManager, cmd: CongressResul
   congress.delegatesElected = cmd.delegatesToSuperior?.elected ?? null;
   congress.delegatesAppointed = cmd.delegatesToSuperior?.appointed ?? null;
   congress.delegatesAlternate = cmd.delegatesToSuperior?.alternate ?? null;
-  await recordEvent(em, congress, CongressStage.HELD, cmd.heldEnd, cmd.actor, cmd.note);
+  await recordEvent(em, congress, CongressStage.HELD, cmd.heldEnd, text.actor, text.note);
   await flush(em, congress.organizationId);
   return reread(em, congress.id);
 }
@@ -312,6 +336,7 @@ export async function recordCongressResult(em: EntityManager, cmd: CongressResul
  */
 export async function supersedeCongresses(em: EntityManager, organizationIds: string[], date: string, actor: string | null): Promise<number> {
   if (!organizationIds.length) return 0;
+  actor = cleanTextOrThrow(actor, actorRule(f('actor')));
   const sql = sqlOf(em);
   const open = await sql<{ id: string; stage: CongressStage; last: string | null; name: string }>(
     `select c.id, c.stage, (select max(e.effective_on)::text from congress_event e where e.congress_id = c.id) as last, o.name
@@ -338,6 +363,11 @@ export async function supersedeCongresses(em: EntityManager, organizationIds: st
   return ids.length;
 }
 
+/** A congress id derived from its organisation and term (one congress each), so a replayed history keeps its ids. */
+export function derivedCongressId(organizationId: string, term: string): string {
+  return uuidFromName('Congress', `${organizationId}:${term}`);
+}
+
 /**
  * A merged or newly formed organisation holds a two-content congress, numbered I, for the term running on `date`;
  * until the superior appoints the term committee, an interim committee (appointed) leads it.
@@ -348,7 +378,7 @@ export async function openSuccessorCongress(em: EntityManager, organizationId: s
   if (!term) return null;
   const [existing] = await sql('select 1 from congress where organization_id = ? and term = ?', [organizationId, term.code]);
   if (existing) return null;
-  const id = crypto.randomUUID();
+  const id = derivedCongressId(organizationId, term.code);
   await trackSelf(sql, [organizationId], () =>
     sql(`insert into congress (id, organization_id, term, ordinal, mode, committee_formation) values (?, ?, ?, 1, 'TWO_CONTENT', 'INTERIM_APPOINTED')`, [
       id,

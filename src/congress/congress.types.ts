@@ -1,12 +1,13 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Ctx, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { ConnectionType } from '../common/connection';
 import { DateScalar } from '../common/dates';
-import { toGlobalId } from '../common/global-id';
+import { toGlobalId, viewGlobalId } from '../common/global-id';
 import { Node } from '../common/node';
-import { OrganizationLevel } from '../organization/organization.levels';
+import { LEVELS, OrganizationLevel } from '../organization/organization.levels';
 import { CommitteeFormation, CongressMode, CongressStage } from './congress.enums';
 import type { CalendarRow, CongressEventRow, CongressRow } from './congress.repository';
+import { roundsFor, type CongressRules } from './congress.rules';
 
 @ObjectType({ description: 'Delegates elected or appointed to the superior’s congress, by kind.', simpleResolvers: true })
 export class DelegatesToSuperior {
@@ -16,19 +17,45 @@ export class DelegatesToSuperior {
   @Field(() => Int, { nullable: true, description: 'Dự khuyết.' }) alternate!: number | null;
 }
 
-/** A congress as read on a date: `stage`, `overdue`, held dates and history answer as of `asOf`. */
-@ObjectType('Congress', { implements: Node, simpleResolvers: true, description: 'An organisation’s congress (đại hội) for one term.' })
-export class CongressType implements Node {
+/**
+ * A congress as read on a date: `stage`, `overdue`, held dates and history answer as of `asOf`. It implements `Node` in
+ * the schema; in TypeScript its `id` needs the request's today (see `id`), so it does not claim the `Node` class's shape.
+ */
+@ObjectType('Congress', {
+  implements: Node,
+  simpleResolvers: true,
+  description:
+    'An organisation’s congress (đại hội) for one term, as read on a date (`asOf`): its stage, history and organisation answer as of that date. ' +
+    'Read on a date other than today it is a distinct object with its own `id`, so a normalising client cache keeps each era apart.',
+})
+export class CongressType {
   uuid!: string;
+
+  @Field(() => DateScalar, { description: 'The date this object was read at; nested fields without their own `asOf` answer as of it.' })
   asOf!: string;
+
   row!: CongressRow;
 
-  @Field(() => ID)
-  get id(): string {
+  /** The global id of this view: plain for today's view, carrying `asOf` otherwise (`common/global-id.ts`). */
+  @Field(() => ID, {
+    description:
+      'Opaque global id of the congress as read on `asOf`: the same as `canonicalId` when read today, a distinct id for any other date. ' +
+      '`node(id:)` returns the view it names; every argument and input taking a Congress id accepts either.',
+  })
+  id(@Ctx('today') today: string): string {
+    return viewGlobalId('Congress', this.uuid, this.asOf, today);
+  }
+
+  @Field(() => ID, { description: 'The id of the congress itself, the same on every date (its `id` when read today): to recognise it across dates or store a reference.' })
+  get canonicalId(): string {
     return toGlobalId('Congress', this.uuid);
   }
 
   @Field({ description: 'The term, e.g. "2025-2030".' }) term!: string;
+  @Field(() => Int, {
+    description: 'Within the term: 1 = the term-opening congress (the one deadlines, "lower levels first" and the roll-up count); 2 = a cell’s mid-term congress (chi bộ hold two per five-year term).',
+  })
+  round!: number;
   @Field(() => Int, { description: 'Lần thứ: 1 (I) for the first congress of a new or merged organisation.' }) ordinal!: number;
   @Field(() => CongressMode) mode!: CongressMode;
   @Field({ description: 'A pilot congress (đại hội điểm).' }) pilot!: boolean;
@@ -47,6 +74,7 @@ export class CongressType implements Node {
     c.asOf = asOf;
     c.row = row;
     c.term = row.term;
+    c.round = row.round;
     c.ordinal = row.ordinal;
     c.mode = row.mode;
     c.pilot = row.pilot;
@@ -119,6 +147,40 @@ export class TermCalendarEntryType {
 
   static from(row: CalendarRow): TermCalendarEntryType {
     return Object.assign(new TermCalendarEntryType(), row);
+  }
+}
+
+@ObjectType('CongressRounds', { description: 'How many congresses an organisation of a level holds in the term.', simpleResolvers: true })
+export class CongressRoundsType {
+  @Field(() => OrganizationLevel) level!: OrganizationLevel;
+  @Field(() => Int) rounds!: number;
+}
+
+@ObjectType('CongressRules', {
+  simpleResolvers: true,
+  description:
+    'The Party Charter’s congress rules in force for a term, as data (seeded with the Charter’s values; a term without its own follows the latest earlier term that has them). Mutations refuse what breaks them with the codes named on each field.',
+})
+export class CongressRulesType {
+  @Field({ description: 'The term asked for.' }) term!: string;
+  @Field({ description: 'The term whose recorded rules apply: the same, or the latest earlier one.' }) definedFor!: string;
+  @Field({ description: 'A congress is recorded as held only after the superior’s approval (stage APPROVED); else NOT_APPROVED.' }) approvalRequired!: boolean;
+  @Field(() => Int, { description: 'With quorumDenominator: a congress is valid only when MORE than this fraction of those convened attend; else NO_QUORUM.' })
+  quorumNumerator!: number;
+  @Field(() => Int) quorumDenominator!: number;
+  @Field(() => Int, { description: 'A cell (CELL, BASE_CELL) has at least this many members; else CELL_TOO_SMALL.' }) cellMinMembers!: number;
+  @Field(() => Int, { description: 'From this many members a cell elects a committee (chi ủy).' }) cellCommitteeMinMembers!: number;
+  @Field(() => Int, { description: 'Below cellCommitteeMinMembers a cell elects a secretary and may elect a deputy: committeeSize at most this; else CELL_COMMITTEE_NOT_ALLOWED.' })
+  smallCellMaxElected!: number;
+  @Field(() => [CongressRoundsType], { description: 'Congresses per term by level, every level listed (cells: 2, the mid-term one included); more is ROUND_NOT_ALLOWED.' })
+  roundsPerTerm!: CongressRoundsType[];
+  @Field(() => Int) version!: number;
+
+  static from(rules: CongressRules): CongressRulesType {
+    return Object.assign(new CongressRulesType(), {
+      ...rules,
+      roundsPerTerm: LEVELS.map((level) => Object.assign(new CongressRoundsType(), { level, rounds: roundsFor(rules, level) })),
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { OrganizationType } from '../organization/organization.types';
 import type { Context } from '../server/context';
 import { CongressType } from './congress.types';
@@ -6,15 +6,23 @@ import { CongressType } from './congress.types';
 /** Organization's congress fields, read at the organisation's date. */
 @Resolver(() => OrganizationType)
 export class OrganizationCongressResolver {
-  @FieldResolver(() => CongressType, { nullable: true, description: 'Its congress for a term (default: the current term, "2025-2030" now); null when none is planned.' })
-  async congress(@Root() org: OrganizationType, @Arg('term', () => String, { nullable: true }) term: string | null, @Ctx() ctx: Context) {
+  @FieldResolver(() => CongressType, {
+    nullable: true,
+    description: 'Its congress for a term (default: the current term, "2025-2030" now) and round (default 1, the term-opening congress; 2: a cell’s mid-term one); null when none is planned.',
+  })
+  async congress(
+    @Root() org: OrganizationType,
+    @Arg('term', () => String, { nullable: true }) term: string | null,
+    @Arg('round', () => Int, { nullable: true, defaultValue: 1 }) round: number | null,
+    @Ctx() ctx: Context,
+  ) {
     const code = term ?? (await ctx.loaders.congresses.currentTerm());
     const rows = await ctx.loaders.congresses.byOrganization.load(org.uuid);
-    const row = rows.find((r) => r.term === code);
+    const row = rows.find((r) => r.term === code && r.round === (round ?? 1));
     return row ? CongressType.from(row, org.asOf) : null;
   }
 
-  @FieldResolver(() => [CongressType], { description: 'One congress per term, oldest term first.' })
+  @FieldResolver(() => [CongressType], { description: 'Every congress, oldest term first, then by round (a cell holds two per term: rounds 1 and 2).' })
   async congresses(@Root() org: OrganizationType, @Ctx() ctx: Context) {
     const rows = await ctx.loaders.congresses.byOrganization.load(org.uuid);
     return rows.map((r) => CongressType.from(r, org.asOf));

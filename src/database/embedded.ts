@@ -56,7 +56,7 @@ export class EmbeddedPostgres {
       '-c', 'max_connections=200',
       '-c', 'fsync=on',
     ];
-    logger.info('starting embedded PostgreSQL', { dataDir: pgdata, port: this.opts.port });
+    logger.info({ dataDir: pgdata, port: this.opts.port }, 'starting embedded PostgreSQL');
     const child = spawn(bin.postgres, args, { ...(runAs ?? {}), stdio: ['ignore', 'pipe', 'pipe'], env: pgEnv(bin) });
     this.child = child;
     const remember = (chunk: Buffer) => {
@@ -64,7 +64,7 @@ export class EmbeddedPostgres {
         if (!line.trim()) continue;
         this.stderrTail.push(line);
         if (this.stderrTail.length > 30) this.stderrTail.shift();
-        logger.debug('postgres', { line });
+        logger.debug({ line }, 'postgres');
       }
     };
     child.stdout?.on('data', remember);
@@ -103,7 +103,7 @@ export class EmbeddedPostgres {
   /** Fast shutdown: ends sessions, checkpoints, exits. */
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGINT');
@@ -160,7 +160,7 @@ async function locateBinaries(runAs: RunAs | undefined, logger: Logger): Promise
     const version = readPackageVersion(nativeDir);
     const copy = path.join(os.tmpdir(), `daihoi-postgres-${os.platform()}-${os.arch()}-${version}`);
     if (!fs.existsSync(path.join(copy, '.complete'))) {
-      logger.info('copying PostgreSQL binaries where the postgres user can reach them', { to: copy });
+      logger.info({ to: copy }, 'copying PostgreSQL binaries where the postgres user can reach them');
       fs.rmSync(copy, { recursive: true, force: true });
       fs.cpSync(nativeDir, copy, { recursive: true, verbatimSymlinks: true });
       fs.chmodSync(copy, 0o755);
@@ -198,10 +198,10 @@ function reachableBaseDir(wanted: string, runAs: RunAs | undefined, logger: Logg
   const fallback = path.join(os.tmpdir(), `daihoi-data-${hash}`);
   fs.mkdirSync(fallback, { recursive: true, mode: 0o711 });
   fs.chmodSync(fallback, 0o711);
-  logger.warn('DATA_DIR is not reachable by the postgres user; keeping the database in a reachable directory instead', {
-    dataDir: wanted,
-    using: fallback,
-  });
+  logger.warn(
+    { dataDir: wanted, using: fallback },
+    'DATA_DIR is not reachable by the postgres user; keeping the database in a reachable directory instead',
+  );
   return fallback;
 }
 
@@ -220,7 +220,7 @@ function pgEnv(bin: Binaries): NodeJS.ProcessEnv {
 }
 
 async function initdb(bin: Binaries, pgdata: string, password: string, runAs: RunAs | undefined, logger: Logger) {
-  logger.info('initialising a new embedded PostgreSQL cluster', { dataDir: pgdata });
+  logger.info({ dataDir: pgdata }, 'initialising a new embedded PostgreSQL cluster');
   fs.rmSync(pgdata, { recursive: true, force: true });
   fs.mkdirSync(pgdata, { recursive: true, mode: 0o700 });
   const pwfile = path.join(os.tmpdir(), `daihoi-pw-${crypto.randomBytes(6).toString('hex')}`);
@@ -247,7 +247,14 @@ async function recoverStaleServer(pgdata: string, logger: Logger) {
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (Number.isInteger(pid) && pid > 0 && isPostgresProcess(pid)) {
-    logger.warn('a previous embedded PostgreSQL is still running on this data directory; shutting it down', { pid });
+    // Left by a killed service, it belongs to init (or a subreaper); a live service's is its own child: keep off it.
+    const owner = liveNodeParent(pid);
+    if (owner !== undefined) {
+      throw new Error(
+        `another server (node pid ${owner}) is running on this data directory (${pgdata}, its PostgreSQL has pid ${pid}): stop it first, or set another DATA_DIR`,
+      );
+    }
+    logger.warn({ pid }, 'a previous embedded PostgreSQL is still running on this data directory; shutting it down');
     process.kill(pid, 'SIGINT');
     const deadline = Date.now() + 30_000;
     while (isAlive(pid)) {
@@ -255,8 +262,21 @@ async function recoverStaleServer(pgdata: string, logger: Logger) {
       await sleep(100);
     }
   } else {
-    logger.warn('removing a stale postmaster.pid left by a killed server', { pid });
+    logger.warn({ pid }, 'removing a stale postmaster.pid left by a killed server');
     fs.rmSync(pidFile, { force: true });
+  }
+}
+
+/** The parent of `pid` when it is a live node process other than this one (a running service owning it). */
+function liveNodeParent(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!Number.isInteger(parent) || parent <= 1 || parent === process.pid) return undefined;
+    const cmdline = fs.readFileSync(`/proc/${parent}/cmdline`, 'utf8').split('\0');
+    return path.basename(cmdline[0] ?? '').startsWith('node') ? parent : undefined;
+  } catch {
+    return undefined; // no /proc, or gone meanwhile: treat as left over
   }
 }
 

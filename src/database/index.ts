@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
 import type { Logger } from '../common/log';
 import { EmbeddedPostgres } from './embedded';
-import { initOrm, pendingMigrations } from './orm';
+import { databaseReady, initOrm } from './orm';
 import { seedDemoIfEmpty } from './seed';
 
 export interface Database {
@@ -22,13 +22,16 @@ export async function openDatabase(config: Config, logger: Logger, today: () => 
   let url = config.databaseUrl;
   if (!url) {
     embedded = new EmbeddedPostgres({ baseDir: config.dataDir, port: config.embeddedPgPort, database: 'daihoi', logger });
-    url = await embedded.start();
+    url = await embedded.start().catch(async (err) => {
+      await embedded?.stop(); // it may have started before failing (e.g. creating the database)
+      throw err;
+    });
   }
   let orm: MikroORM | undefined;
   try {
-    orm = await initOrm(url, { poolMax: config.dbPoolMax, logger });
+    orm = await initOrm(url, { poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs, logger });
     const applied = await orm.getMigrator().up();
-    if (applied.length) logger.info('applied migrations', { migrations: applied.map((m) => m.name) });
+    if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
     if (config.seedDemo) await seedDemoIfEmpty(orm, today(), logger);
   } catch (err) {
     await orm?.close(true).catch(() => undefined);
@@ -41,14 +44,7 @@ export async function openDatabase(config: Config, logger: Logger, today: () => 
     url: url.replace(/:[^:@/]*@/, ':***@'),
     connectionString: url,
     embedded: !!embedded,
-    async ready() {
-      try {
-        await db.em.getConnection().execute('select 1');
-        return (await pendingMigrations(db)) === 0;
-      } catch {
-        return false;
-      }
-    },
+    ready: () => databaseReady(db),
     async close() {
       await db.close(true);
       await embedded?.stop();

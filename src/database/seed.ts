@@ -1,12 +1,13 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/log';
-import { DemoSeeder } from '../../seeds/DemoSeeder';
+import { seedDemo } from '../../seeds/DemoSeeder';
 
+/** Loads the demo, as it stood at the end of `today` (the service's configured today), into an empty database. */
 export async function seedDemoIfEmpty(orm: MikroORM, today: string, logger: Logger): Promise<void> {
   const [row] = await orm.em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from organization');
   if (row.n > 0) return;
-  logger.info('empty database: loading the demo seed');
-  await orm.getSeeder().seed(DemoSeeder);
+  logger.info({ today }, 'empty database: loading the demo seed');
+  await seedDemo(orm, today);
   const [after] = await orm.em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from organization');
-  logger.info('demo seed loaded', { organizations: after.n, today });
+  logger.info({ organizations: after.n, today }, 'demo seed loaded');
 }

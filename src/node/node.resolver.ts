@@ -7,15 +7,18 @@ import { OrganizationType } from '../organization/organization.types';
 import { RestructuringType } from '../restructuring/restructuring.types';
 import type { Context } from '../server/context';
 
-async function load(ctx: Context, { type, id }: DecodedId): Promise<Node | null> {
+type NodeObject = OrganizationType | CongressType | RestructuringType;
+
+/** The object a global id names; a dated id (Organization, Congress) names the view read on its date, nested fields included. */
+async function load(ctx: Context, { type, id, asOf }: DecodedId): Promise<NodeObject | null> {
   switch (type) {
     case 'Organization': {
       const row = await ctx.loaders.organizations.byId.load(id);
-      return row && OrganizationType.from(row, ctx.today);
+      return row && OrganizationType.from(row, asOf ?? ctx.today);
     }
     case 'Congress': {
       const row = await ctx.loaders.congresses.byId.load(id);
-      return row && CongressType.from(row, ctx.today);
+      return row && CongressType.from(row, asOf ?? ctx.today);
     }
     case 'Restructuring': {
       const row = await ctx.loaders.restructurings.byId.load(id);
@@ -28,13 +31,16 @@ async function load(ctx: Context, { type, id }: DecodedId): Promise<Node | null>
 
 @Resolver()
 export class NodeResolver {
-  @Query(() => Node, { nullable: true, description: 'Any object by its global id; null when it does not exist.' })
-  node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Node | null> {
+  @Query(() => Node, {
+    nullable: true,
+    description: 'Any object by its global id; null when it does not exist. A dated id (an Organization or Congress read on a day other than today) returns that dated view.',
+  })
+  node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<NodeObject | null> {
     return load(ctx, fromGlobalId(id));
   }
 
   @Query(() => [Node], { nullable: 'items', description: 'Objects by global ids, in the same order; null for each that does not exist.' })
-  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<(Node | null)[]> {
+  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<(NodeObject | null)[]> {
     if (ids.length > 100) throw badInput('"ids" may hold at most 100 ids', { argument: 'ids' });
     const decoded = ids.map((id, i) => fromGlobalId(id, `ids[${i}]`));
     return Promise.all(decoded.map((d) => load(ctx, d)));

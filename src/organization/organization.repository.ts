@@ -168,6 +168,8 @@ export interface OrganizationSearch extends PageQuery {
   /** Folded, LIKE-escaped words; every one must occur. */
   search: string[];
   under: string | null;
+  /** Further conditions on `o` (the organisation) and `p` (its placement on the date), with their parameters. */
+  conditions?: { sql: string; params: unknown[] }[];
 }
 
 /** Organisations in the tree on a date, filtered, ordered by folded name. */
@@ -185,6 +187,10 @@ export async function searchOrganizations(sql: Sql, q: OrganizationSearch): Prom
   if (q.under) {
     where.push('p.path @> array[?::uuid] and p.organization_id <> ?::uuid');
     params.push(q.under, q.under);
+  }
+  for (const c of q.conditions ?? []) {
+    where.push(c.sql);
+    params.push(...c.params);
   }
   const filter = where.join(' and ');
   const pageWhere = q.after ? `${filter} and (o.sort_key, o.id) > (?::text collate "C", ?::uuid)` : filter;

@@ -10,6 +10,7 @@ import type { Context } from '../server/context';
 import { OrganizationCreateInput, OrganizationMoveInput, OrganizationUpdateInput } from './organization.inputs';
 import { OrganizationLevel } from './organization.levels';
 import { OrganizationCreatePayload, OrganizationMovePayload, OrganizationUpdatePayload } from './organization.payloads';
+import { overdueCondition } from '../progress/progress.overdue';
 import { searchOrganizations } from './organization.repository';
 import { createOrganization, moveOrganization, normalizeCode, updateOrganization } from './organization.service';
 import { OrganizationConnection, OrganizationType } from './organization.types';
@@ -27,6 +28,14 @@ class OrganizationsArgs extends PageArgs {
 
   @Field(() => DateScalar, { nullable: true, description: 'The tree as it stood at the end of this day. Default: today.' })
   asOf?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Only those overdue on `asOf` (true) or only those that are not (false); `overdueReason` says why. ' +
+      'With `under: X`, `totalCount` of `overdue: true` equals `X.progress(asOf:) { overdue }`.',
+  })
+  overdue?: boolean | null;
 }
 
 const invalidId = (field: string) => UserError.of('INVALID_ID', `"${field}" is not a valid Organization id.`, ['input', field]);
@@ -50,7 +59,8 @@ export class OrganizationResolver {
     const under = args.under ? fromGlobalIdOf('Organization', args.under, 'under') : null;
     const phrase = foldVietnamese((args.search ?? '').slice(0, 200));
     const words = phrase ? [escapeLike(phrase)] : [];
-    const page = await searchOrganizations(sqlOf(ctx.em), { date, first, after, level: args.level ?? null, under, search: words });
+    const conditions = args.overdue != null ? [overdueCondition('o', 'p', date, args.overdue)] : [];
+    const page = await searchOrganizations(sqlOf(ctx.em), { date, first, after, level: args.level ?? null, under, search: words, conditions });
     return toConnection(toPage(page.rows, first, after, page.total, (r) => [r.sortKey, r.id], (r) => OrganizationType.from(r, date)));
   }
 

@@ -2,13 +2,14 @@ import crypto from 'node:crypto';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inputField, UserError, UserErrorException } from '../common/errors';
-import { sqlOf } from '../common/sql';
-import { foldVietnamese } from '../common/text';
+import { sqlOf, type Sql } from '../common/sql';
+import { cleanTexts, foldVietnamese, type TextRule } from '../common/text';
 import { Organization } from './organization.entity';
 import { LEVEL_NAMES_VI, mayBeChildOf, OrganizationLevel } from './organization.levels';
 import type { OrganizationRow } from './organization.repository';
 import { lockTree, placementOn, placeOrganization, readOrganization, relocateSubtree } from './organization.tree';
 import { trackSelf } from '../progress/progress.maintenance';
+import { CELL_LEVELS, cellSizeError, currentRules } from '../congress/congress.rules';
 
 /** The rules of the tree. Every function runs inside the caller's transaction and throws UserErrorException. */
 
@@ -51,23 +52,23 @@ export interface OrganizationMove {
 
 const f = inputField;
 
-function checkAttributes(input: { code?: string | null; name?: string | null; shortName?: string | null; memberCount?: number | null }): UserError[] {
-  const errors: UserError[] = [];
+/** The rules of an organisation's name and short name, wherever they are given (`field`: their input path). */
+export const nameRule = (field: string[]): TextRule => ({ field, label: 'Name', max: MAX_NAME, singleLine: true, required: true });
+export const shortNameRule = (field: string[]): TextRule => ({ field, label: 'Short name', max: MAX_SHORT_NAME, singleLine: true });
+
+/** Checks the attributes given; returns the cleaned name and short name (null: absent, or a blank short name). */
+function checkAttributes(input: { code?: string | null; name?: string | null; shortName?: string | null; memberCount?: number | null }) {
+  const { values, errors } = cleanTexts({
+    name: [input.name, { ...nameRule(f('name')), required: input.name != null }], // absent in an update: unchanged
+    shortName: [input.shortName, shortNameRule(f('shortName'))],
+  });
   if (input.code != null && !CODE_RE.test(normalizeCode(input.code))) {
     errors.push(UserError.of('INVALID_CODE', 'Code must be 1–40 letters, digits, ".", "_" or "-", starting with a letter or digit.', f('code')));
-  }
-  if (input.name != null) {
-    const name = input.name.trim();
-    if (!name) errors.push(UserError.of('REQUIRED', 'Name must not be empty.', f('name')));
-    else if (name.length > MAX_NAME) errors.push(UserError.of('TOO_LONG', `Name must be at most ${MAX_NAME} characters.`, f('name')));
-  }
-  if (input.shortName != null && input.shortName.trim().length > MAX_SHORT_NAME) {
-    errors.push(UserError.of('TOO_LONG', `Short name must be at most ${MAX_SHORT_NAME} characters.`, f('shortName')));
   }
   if (input.memberCount != null && (!Number.isInteger(input.memberCount) || input.memberCount < 0 || input.memberCount > MAX_MEMBERS)) {
     errors.push(UserError.of('OUT_OF_RANGE', `Member count must be from 0 to ${MAX_MEMBERS}.`, f('memberCount')));
   }
-  return errors;
+  return { ...values, errors };
 }
 
 export const normalizeCode = (code: string) => code.trim().toUpperCase();
@@ -77,7 +78,7 @@ const searchTextOf = (o: { code: string; name: string; shortName?: string | null
 
 export async function createOrganization(em: EntityManager, input: OrganizationCreate): Promise<OrganizationRow> {
   const sql = sqlOf(em);
-  const errors = checkAttributes(input);
+  const { name, shortName, errors } = checkAttributes(input);
   if (errors.length) throw new UserErrorException(errors);
   const code = normalizeCode(input.code);
 
@@ -105,14 +106,13 @@ export async function createOrganization(em: EntityManager, input: OrganizationC
 
   const [taken] = await sql('select 1 from organization where code = ?', [code]);
   if (taken) throw UserErrorException.of('CODE_TAKEN', `Code ${code} is already used.`, f('code'));
+  if (!input.pending) await checkCellSize(sql, input.level, input.memberCount ?? 0); // a pending one gets its members on apply
 
   const id = input.id ?? crypto.randomUUID();
-  const name = input.name.trim();
-  const shortName = input.shortName?.trim() || null;
   em.create(Organization, {
     id,
     code,
-    name,
+    name: name!,
     shortName,
     level: input.level,
     aboveBasePowers: input.aboveBasePowers ?? false,
@@ -120,8 +120,8 @@ export async function createOrganization(em: EntityManager, input: OrganizationC
     establishedOn: input.establishedOn,
     endedOn: null,
     pendingEstablishment: input.pending ?? false,
-    searchText: searchTextOf({ code, name, shortName }),
-    sortKey: foldVietnamese(name),
+    searchText: searchTextOf({ code, name: name!, shortName }),
+    sortKey: foldVietnamese(name!),
   });
   await flushMapped(em);
   const created = (await readOrganization(sql, id))!;
@@ -131,7 +131,7 @@ export async function createOrganization(em: EntityManager, input: OrganizationC
 
 export async function updateOrganization(em: EntityManager, input: OrganizationChange, today: string): Promise<OrganizationRow> {
   const sql = sqlOf(em);
-  const errors = checkAttributes(input);
+  const { name, shortName, errors } = checkAttributes(input);
   if (errors.length) throw new UserErrorException(errors);
   const org = await em.findOne(Organization, { id: input.id });
   if (!org) throw UserErrorException.of('NOT_FOUND', 'No such organisation.', f('id'));
@@ -146,12 +146,15 @@ export async function updateOrganization(em: EntityManager, input: OrganizationC
       org.code = code;
     }
   }
-  if (input.name != null) {
-    org.name = input.name.trim();
+  if (name != null) {
+    org.name = name;
     org.sortKey = foldVietnamese(org.name);
   }
-  if (input.shortName != null) org.shortName = input.shortName.trim() || null;
-  if (input.memberCount != null) org.memberCount = input.memberCount;
+  if (input.shortName != null) org.shortName = shortName;
+  if (input.memberCount != null) {
+    await checkCellSize(sql, org.level, input.memberCount);
+    org.memberCount = input.memberCount;
+  }
   if (input.aboveBasePowers != null && input.aboveBasePowers !== org.aboveBasePowers) {
     if (!input.aboveBasePowers) {
       const [baseChild] = await sql(
@@ -190,6 +193,13 @@ export async function moveOrganization(em: EntityManager, input: OrganizationMov
   await relocateSubtree(sql, org, parent, input.effectiveOn, f('newParent'));
   await sql('update organization set version = version + 1, updated_at = now() where id = ?', [input.id]);
   return (await readOrganization(sql, input.id))!;
+}
+
+/** A cell (chi bộ) has at least the Charter's minimum of members (CELL_TOO_SMALL; the minimum is data: congressRules). */
+async function checkCellSize(sql: Sql, level: OrganizationLevel, members: number) {
+  if (!CELL_LEVELS.has(level)) return;
+  const error = cellSizeError(await currentRules(sql), level, members, f('memberCount'));
+  if (error) throw new UserErrorException([error]);
 }
 
 async function flushMapped(em: EntityManager) {

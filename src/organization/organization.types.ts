@@ -1,21 +1,41 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Ctx, Field, ID, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from '../common/connection';
 import { DateScalar } from '../common/dates';
-import { toGlobalId } from '../common/global-id';
+import { toGlobalId, viewGlobalId } from '../common/global-id';
 import { Node } from '../common/node';
 import { OrganizationLevel } from './organization.levels';
 import type { OrganizationRow } from './organization.repository';
 
-/** An organisation as read on a date: nested fields without their own `asOf` inherit `asOf`. */
-@ObjectType('Organization', { implements: Node, simpleResolvers: true, description: 'A party organisation (tổ chức đảng) in the tree.' })
-export class OrganizationType implements Node {
+/**
+ * An organisation as read on a date: nested fields without their own `asOf` inherit `asOf`. It implements `Node` in the
+ * schema; in TypeScript its `id` needs the request's today (see `id`), so it does not claim the `Node` class's shape.
+ */
+@ObjectType('Organization', {
+  implements: Node,
+  simpleResolvers: true,
+  description:
+    'A party organisation (tổ chức đảng) in the tree, as read on a date (`asOf`): its name, parent and tree fields answer as of that date. ' +
+    'Read on a date other than today it is a distinct object with its own `id`, so a normalising client cache keeps each era apart.',
+})
+export class OrganizationType {
   /** Internal uuid; exposed only inside the global id. */
   uuid!: string;
-  /** The date this object was read at. */
+
+  @Field(() => DateScalar, { description: 'The date this object was read at; nested fields without their own `asOf` answer as of it.' })
   asOf!: string;
 
-  @Field(() => ID)
-  get id(): string {
+  /** The global id of this view: plain for today's view, carrying `asOf` otherwise (`common/global-id.ts`). */
+  @Field(() => ID, {
+    description:
+      'Opaque global id of the organisation as read on `asOf`: the same as `canonicalId` when read today, a distinct id for any other date. ' +
+      '`node(id:)` returns the view it names; every argument and input taking an Organization id accepts either.',
+  })
+  id(@Ctx('today') today: string): string {
+    return viewGlobalId('Organization', this.uuid, this.asOf, today);
+  }
+
+  @Field(() => ID, { description: 'The id of the organisation itself, the same on every date (its `id` when read today): to recognise it across dates or store a reference.' })
+  get canonicalId(): string {
     return toGlobalId('Organization', this.uuid);
   }
 

@@ -3,19 +3,28 @@ import { LEVELS, type OrganizationLevel } from '../organization/organization.lev
 import { levelField, stageField, STAGES } from './progress.fields';
 import type { CounterRow, LiveRow } from './progress.repository';
 
+export interface LevelData {
+  organizations: number;
+  expected: number;
+  held: number;
+  overdue: number;
+  heldLate: number;
+}
+
 /** The numbers of a roll-up, whichever way they were obtained. */
 export interface ProgressData {
   organizations: number;
   expected: number;
   held: number;
   overdue: number;
+  heldLate: number;
   members: number;
   pilotHeld: number;
   twoContent: number;
   postponed: number;
   pending: number;
   byStage: Map<CongressStage, number>;
-  byLevel: Map<OrganizationLevel, { organizations: number; expected: number; held: number; overdue: number }>;
+  byLevel: Map<OrganizationLevel, LevelData>;
 }
 
 export function emptyProgress(): ProgressData {
@@ -24,17 +33,22 @@ export function emptyProgress(): ProgressData {
     expected: 0,
     held: 0,
     overdue: 0,
+    heldLate: 0,
     members: 0,
     pilotHeld: 0,
     twoContent: 0,
     postponed: 0,
     pending: 0,
     byStage: new Map(STAGES.map((s) => [s, 0])),
-    byLevel: new Map(LEVELS.map((l) => [l, { organizations: 0, expected: 0, held: 0, overdue: 0 }])),
+    byLevel: new Map(LEVELS.map((l) => [l, { organizations: 0, expected: 0, held: 0, overdue: 0, heldLate: 0 }])),
   };
 }
 
-/** From the counters: overdue on `date` = open congresses whose deadline (calendar or explicit) is before it. */
+/**
+ * From the counters (valid for dates on or after the latest dated change, when every congress's stage on the date is
+ * its current one): overdue on `date` = open congresses whose deadline (calendar or explicit) is before it; held late
+ * does not depend on the date then (a held congress closed on or before it).
+ */
 export function fromCounters(row: CounterRow | undefined, calendar: Map<string, string>, date: string): ProgressData {
   const p = emptyProgress();
   if (!row) return p;
@@ -53,8 +67,10 @@ export function fromCounters(row: CounterRow | undefined, calendar: Map<string, 
   for (const l of LEVELS) {
     const deadline = calendar.get(l);
     const overdue = (deadline && deadline < date ? c[levelField(l, 'open')] : 0) + row.overrides.filter((o) => o.level === l && o.deadline < date).reduce((n, o) => n + o.open, 0);
-    p.byLevel.set(l, { organizations: c[levelField(l, 'orgs')], expected: c[levelField(l, 'expected')], held: c[levelField(l, 'held')], overdue });
+    const heldLate = c[levelField(l, 'held_late')];
+    p.byLevel.set(l, { organizations: c[levelField(l, 'orgs')], expected: c[levelField(l, 'expected')], held: c[levelField(l, 'held')], overdue, heldLate });
     p.overdue += overdue;
+    p.heldLate += heldLate;
   }
   return p;
 }
@@ -67,12 +83,14 @@ export function fromLive(rows: LiveRow[], date: string): ProgressData {
     const expected = stage !== CongressStage.SUPERSEDED;
     const held = isHeld(stage);
     const overdue = expected && !held && r.deadline !== null && r.deadline < date;
+    const heldLate = held && r.closedLate;
     const n = r.n;
     p.organizations += n;
     p.members += Number(r.members);
     if (expected) p.expected += n;
     if (held) p.held += n;
     if (overdue) p.overdue += n;
+    if (heldLate) p.heldLate += n;
     if (r.pilot && held) p.pilotHeld += n;
     if (r.mode === 'TWO_CONTENT' && expected) p.twoContent += n;
     if (stage === CongressStage.POSTPONED) p.postponed += n;
@@ -83,6 +101,7 @@ export function fromLive(rows: LiveRow[], date: string): ProgressData {
     if (expected) l.expected += n;
     if (held) l.held += n;
     if (overdue) l.overdue += n;
+    if (heldLate) l.heldLate += n;
   }
   return p;
 }

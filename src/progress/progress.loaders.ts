@@ -3,7 +3,8 @@ import { groupBy } from '../common/batch';
 import type { Sql } from '../common/sql';
 import type { CongressLoaders } from '../congress/congress.loaders';
 import { fromCounters, fromLive, type ProgressData } from './progress.compute';
-import { countersOf, liveGroups, timelinePoints, upcomingCounts } from './progress.repository';
+import type { OverdueReason } from './progress.overdue';
+import { countersOf, liveGroups, overdueReasonsAt, timelinePoints, upcomingCounts } from './progress.repository';
 
 export type ProgressScope = 'SUBTREE' | 'CHILDREN';
 
@@ -84,14 +85,28 @@ export function createProgressLoaders(sql: Sql, congresses: CongressLoaders) {
     { cacheKeyFn: timelineKey },
   );
 
+  // Why an organisation is overdue on a date (null: it is not): one statement for the whole batch, whatever the dates.
+  const overdueKey = (k: { id: string; date: string }) => `${k.id}|${k.date}`;
+  const overdueReason = new DataLoader<{ id: string; date: string }, OverdueReason | null, string>(
+    async (keys) => {
+      const rows = await overdueReasonsAt(sql, keys);
+      const out: (OverdueReason | null)[] = keys.map(() => null);
+      for (const r of rows) out[r.keyIndex] = r.reason;
+      return out;
+    },
+    { cacheKeyFn: overdueKey },
+  );
+
   return {
     progress,
     upcoming,
     timeline,
+    overdueReason,
     clearAll() {
       progress.clearAll();
       upcoming.clearAll();
       timeline.clearAll();
+      overdueReason.clearAll();
     },
   };
 }

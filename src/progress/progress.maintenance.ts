@@ -1,6 +1,7 @@
 import type { Sql } from '../common/sql';
 import { CongressMode, CongressStage, isHeld } from '../congress/congress.enums';
 import { add, FIELDS, levelField, stageField, zero, type Vector } from './progress.fields';
+import { closedLateSql, countedCongress, currentCalendar, HELD_STAGES_SQL } from './progress.sql';
 
 /**
  * Keeps the roll-up counters exact in the same transaction as every change. A change records the "self
@@ -8,7 +9,19 @@ import { add, FIELDS, levelField, stageField, zero, type Vector } from './progre
  * counters in a per-transaction ledger, written once before commit with every counter row locked in id order (so
  * concurrent writers never deadlock). A stage change costs O(depth); a move moves its subtree's totals from the old
  * ancestors to the new ones, O(depth); nothing costs O(whole tree).
+ *
+ * Held-late counts (`lv_*_held_late`) compare each held congress's closing day with its deadline as the term calendar
+ * says now; a calendar change adjusts them in its own transaction (trackCalendarChange). Chosen over counters that
+ * do not depend on the deadline (held counts per ancestor, level and closing day, combined with the calendar at read
+ * time): reads stay one counter row per organisation, with no per-day bucket table to keep, move and read on every
+ * roll-up, while the calendar changes a handful of times a term and touches only the held congresses of one level
+ * whose closing day lies between the old deadline and the new one. So that no writer computes a contribution with a
+ * deadline about to change, every transaction that tracks a change holds CALENDAR_LOCK shared from before its first
+ * contribution until it commits, and the calendar change holds it exclusively before it reads what it adjusts. The
+ * calendar change locks no organisation row and its counter rows only at commit (like every writer, once it holds the
+ * calendar lock), so waiting for that lock closes no cycle.
  */
+const CALENDAR_LOCK = 727_003;
 
 interface Bucket {
   level: string;
@@ -41,10 +54,14 @@ class Ledger {
 
 const ledgers = new WeakMap<object, Ledger>();
 
-function ledgerOf(sql: Sql): Ledger {
+/** The transaction's ledger; the first time, the calendar lock too (see above). */
+async function ledgerOf(sql: Sql): Promise<Ledger> {
   if (!sql.transaction) throw new Error('progress counters change only inside a transaction');
   let ledger = ledgers.get(sql.transaction);
-  if (!ledger) ledgers.set(sql.transaction, (ledger = new Ledger()));
+  if (!ledger) {
+    ledgers.set(sql.transaction, (ledger = new Ledger()));
+    await sql('select pg_advisory_xact_lock_shared(?)', [CALENDAR_LOCK]);
+  }
   return ledger;
 }
 
@@ -57,6 +74,7 @@ interface SelfRow {
   pilot: boolean | null;
   mode: CongressMode | null;
   deadlineOverride: string | null;
+  closedLate: boolean;
   pending: boolean;
 }
 
@@ -64,10 +82,12 @@ interface SelfRow {
 export async function contributions(sql: Sql, ids: readonly string[]): Promise<Map<string, Contribution>> {
   const rows = await sql<SelfRow>(
     `select o.id, o.level, o.member_count as "memberCount", p.path, c.stage, c.pilot, c.mode, c.deadline_override::text as "deadlineOverride",
+            ${closedLateSql('c', 'tc')} as "closedLate",
             exists (select 1 from restructuring_pending rp where rp.organization_id = o.id) as pending
        from organization o
        left join organization_placement p on p.organization_id = o.id and p.valid_to is null
-       left join congress c on c.organization_id = o.id and c.term = (select code from term where is_current)
+       left join congress c on ${countedCongress('c', 'o.id')}
+       left join term_calendar tc on ${currentCalendar('tc', 'o.level')}
       where o.id = any(?::uuid[])`,
     [ids],
   );
@@ -92,6 +112,7 @@ export function contributionOf(r: SelfRow): Contribution {
   v[levelField(r.level, 'orgs')] = 1;
   v[levelField(r.level, 'expected')] = expected ? 1 : 0;
   v[levelField(r.level, 'held')] = held ? 1 : 0;
+  v[levelField(r.level, 'held_late')] = held && r.closedLate ? 1 : 0;
   const open = expected && !held;
   v[levelField(r.level, 'open')] = open && !r.deadlineOverride ? 1 : 0;
   return { vector: v, bucket: open && r.deadlineOverride ? { level: r.level, deadline: r.deadlineOverride } : null, ancestors: r.path.slice(0, -1) };
@@ -103,12 +124,12 @@ export function contributionOf(r: SelfRow): Contribution {
  */
 export async function trackSelf<T>(sql: Sql, ids: readonly string[], change: () => Promise<T>): Promise<T> {
   const unique = [...new Set(ids)].sort();
+  const ledger = await ledgerOf(sql);
   // Two writers changing the same organisation's contribution must not both read the same "before".
   await sql('select 1 from organization where id = any(?::uuid[]) order by id for update', [unique]);
   const before = await contributions(sql, unique);
   const result = await change();
   const after = await contributions(sql, unique);
-  const ledger = ledgerOf(sql);
   for (const id of unique) {
     const b = before.get(id);
     const a = after.get(id);
@@ -120,7 +141,7 @@ export async function trackSelf<T>(sql: Sql, ids: readonly string[], change: () 
 
 /** Wraps a move of `id` with its subtree: its totals leave the old ancestors and join the new ones. */
 export async function trackMove<T>(sql: Sql, id: string, change: () => Promise<T>): Promise<T> {
-  const ledger = ledgerOf(sql);
+  const ledger = await ledgerOf(sql);
   const before = (await contributions(sql, [id])).get(id)!;
   const [counter] = await sql<Record<string, number | string>>(`select * from progress_counter where organization_id = ?`, [id]);
   const buckets = await sql<{ level: string; deadline: string; open: number }>(`select level, deadline::text as deadline, open from progress_override where organization_id = ?`, [id]);
@@ -136,6 +157,31 @@ export async function trackMove<T>(sql: Sql, id: string, change: () => Promise<T
   ledger.add(before.ancestors, total, before.bucket, -1, allBuckets);
   ledger.add(after.ancestors, total, after.bucket, +1, allBuckets);
   return result;
+}
+
+/**
+ * Wraps a change of one level's deadline in a term's calendar to `deadline`: the held congresses of that level without
+ * a deadline of their own whose closing day is after one deadline and not the other change sides, and their ancestors'
+ * held-late counts follow. O(congresses it touches × depth); nothing when the term is not the current one.
+ */
+export async function trackCalendarChange<T>(sql: Sql, term: string, level: string, deadline: string, change: () => Promise<T>): Promise<T> {
+  await sql('select pg_advisory_xact_lock(?)', [CALENDAR_LOCK]);
+  const ledger = await ledgerOf(sql);
+  const deltas = await sql<{ id: string; delta: number }>(
+    `select a.id, sum(case when c.held_end > ?::date then 1 else 0 end - ${closedLateSql('c', 'tc')}::int)::int as delta
+       from organization o
+       join organization_placement p on p.organization_id = o.id and p.valid_to is null
+       join congress c on ${countedCongress('c', 'o.id')}
+       left join term_calendar tc on ${currentCalendar('tc', 'o.level')}
+       cross join lateral unnest(p.path[1:cardinality(p.path) - 1]) as a(id)
+      where o.level = ? and c.term = ? and c.stage in ${HELD_STAGES_SQL} and c.deadline_override is null
+        and (c.held_end > ?::date) <> ${closedLateSql('c', 'tc')}
+      group by a.id`,
+    [deadline, level, term, deadline],
+  );
+  const field = levelField(level, 'held_late');
+  for (const d of deltas) ledger.add([d.id], { [field]: d.delta }, null, 1);
+  return change();
 }
 
 /** A new organisation gets its own (empty) counter row. */

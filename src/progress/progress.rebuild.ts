@@ -1,6 +1,7 @@
 import type { Sql } from '../common/sql';
 import { LEVELS } from '../organization/organization.levels';
 import { FIELDS, levelField, STAGES, stageField } from './progress.fields';
+import { closedLateSql, countedCongress, currentCalendar } from './progress.sql';
 
 /**
  * The roll-up computed from the base tables alone (latest state of the tree), written independently of the
@@ -26,6 +27,7 @@ function selfExpressions(): Record<string, string> {
     e[levelField(l, 'expected')] = `(o.level = '${l}' and ${expected})::int`;
     e[levelField(l, 'held')] = `(o.level = '${l}' and ${held})::int`;
     e[levelField(l, 'open')] = `(o.level = '${l}' and ${expected} and not ${held} and c.deadline_override is null)::int`;
+    e[levelField(l, 'held_late')] = `(o.level = '${l}' and ${held} and ${closedLateSql('c', 'tc')})::int`;
   }
   return e;
 }
@@ -33,7 +35,8 @@ function selfExpressions(): Record<string, string> {
 const SELF_FROM = `
   from organization_placement p
   join organization o on o.id = p.organization_id
-  left join congress c on c.organization_id = o.id and c.term = (select code from term where is_current)
+  left join congress c on ${countedCongress('c', 'o.id')}
+  left join term_calendar tc on ${currentCalendar('tc', 'o.level')}
   left join restructuring_pending rp on rp.organization_id = o.id
   /*ancestors*/
  where p.valid_to is null`;

@@ -2,6 +2,8 @@ import type { Sql } from '../common/sql';
 import { validOn } from '../organization/organization.repository';
 import { WATERMARK_SQL } from '../congress/congress.repository';
 import { FIELDS } from './progress.fields';
+import { overdueReasonSql, type OverdueReason } from './progress.overdue';
+import { closedLateSql, countedCongress, currentCalendar, deadlineSql } from './progress.sql';
 
 /** SQL reads of the roll-up: precomputed counters, and the same numbers computed live for a past date. */
 
@@ -43,6 +45,8 @@ export interface LiveRow {
   pilot: boolean;
   mode: string | null;
   deadline: string | null;
+  /** Its closing day is after its deadline (counts as held late when the stage on the date is held). */
+  closedLate: boolean;
   pending: boolean;
   n: number;
   members: number;
@@ -50,24 +54,24 @@ export interface LiveRow {
 
 /**
  * The organisations in scope of each key on date `d` (the subtree below it, or its direct children), grouped by what
- * the roll-up needs: level, stage on `d` (from the congress history), pilot, mode, deadline, pending. One statement.
+ * the roll-up needs: level, stage on `d` (from the congress history), pilot, mode, deadline, closed late, pending. One
+ * statement.
  */
 export async function liveGroups(sql: Sql, ids: readonly string[], d: string, scope: 'SUBTREE' | 'CHILDREN'): Promise<LiveRow[]> {
   const inScope = scope === 'SUBTREE' ? 'p.path @> array[k.id] and p.organization_id <> k.id' : 'p.parent_id = k.id';
   return sql<LiveRow>(
-    `with cur as (select code from term where is_current)
-     select k.id as key, o.level, coalesce(st.stage, 'NOT_STARTED') as stage, coalesce(c.pilot, false) as pilot, c.mode,
-            coalesce(c.deadline_override, tc.deadline)::text as deadline, (rp.organization_id is not null) as pending,
+    `select k.id as key, o.level, coalesce(st.stage, 'NOT_STARTED') as stage, coalesce(c.pilot, false) as pilot, c.mode,
+            ${deadlineSql('c', 'tc')}::text as deadline, ${closedLateSql('c', 'tc')} as "closedLate", (rp.organization_id is not null) as pending,
             count(*)::int as n, sum(o.member_count)::bigint as members
        from unnest(?::uuid[]) as k(id)
        join organization_placement p on ${inScope} and ${validOn('p', '?::date')}
        join organization o on o.id = p.organization_id
-       left join congress c on c.organization_id = o.id and c.term = (select code from cur)
-       left join term_calendar tc on tc.term = (select code from cur) and tc.level = o.level
+       left join congress c on ${countedCongress('c', 'o.id')}
+       left join term_calendar tc on ${currentCalendar('tc', 'o.level')}
        left join restructuring_pending rp on rp.organization_id = o.id
        left join lateral (select e.to_stage as stage from congress_event e where e.congress_id = c.id and e.effective_on <= ?::date
                            order by e.effective_on desc, e.id desc limit 1) st on true
-      group by 1, 2, 3, 4, 5, 6, 7`,
+      group by 1, 2, 3, 4, 5, 6, 7, 8`,
     [ids, d, d, d],
   );
 }
@@ -81,7 +85,7 @@ export async function upcomingCounts(sql: Sql, ids: readonly string[], d: string
     `select k.id as key, count(c.id)::int as n
        from unnest(?::uuid[]) as k(id)
        join organization_placement p on ${scopeJoin(scope)} and ${validOn('p', '?::date')}
-       join congress c on c.organization_id = p.organization_id and c.term = (select code from term where is_current)
+       join congress c on c.organization_id = p.organization_id and c.term = (select code from term where is_current) and c.round = 1
        left join lateral (select e.to_stage as stage from congress_event e where e.congress_id = c.id and e.effective_on <= ?::date
                            order by e.effective_on desc, e.id desc limit 1) st on true
       where c.planned_start > ?::date and c.planned_start <= ?::date + ?::int
@@ -110,12 +114,23 @@ export async function timelinePoints(
        select k.id as key, c.held_end
          from unnest(?::uuid[]) as k(id)
          join organization_placement p on ${scopeJoin(scope)} and ${validOn('p', '?::date')}
-         join congress c on c.organization_id = p.organization_id and c.term = (select code from term where is_current)
+         join congress c on c.organization_id = p.organization_id and c.term = (select code from term where is_current) and c.round = 1
         where c.stage in ('HELD', 'RESULTS_CONFIRMED') and c.held_end is not null
      )
      select k.id as key, pr.period_start::text as "periodStart", (select count(*)::int from held h where h.key = k.id and h.held_end <= pr.period_end) as held
        from unnest(?::uuid[]) as k(id) cross join periods pr
       order by k.id, pr.period_start`,
     [to, from, to, ids, d, d, ids],
+  );
+}
+
+/** For each (organisation, date) pair: why it is overdue on that date (null: it is not, or not in the tree then). */
+export async function overdueReasonsAt(sql: Sql, keys: readonly { id: string; date: string }[]): Promise<{ keyIndex: number; reason: OverdueReason | null }[]> {
+  return sql(
+    `select (k.i - 1)::int as "keyIndex", ${overdueReasonSql('o.id', 'o.level', 'k.d')} as reason
+       from unnest(?::uuid[], ?::date[]) with ordinality as k(id, d, i)
+       join organization o on o.id = k.id
+      where exists (select 1 from organization_placement p where p.organization_id = o.id and ${validOn('p', 'k.d')})`,
+    [keys.map((k) => k.id), keys.map((k) => k.date)],
   );
 }

@@ -26,13 +26,22 @@ export class StageCount {
   @Field(() => Int) count!: number;
 }
 
-@ObjectType({ simpleResolvers: true })
+/** What `overdue` means on a date, for every field that counts it. */
+export const OVERDUE_MEANING =
+  'On date D: its congress counts (not SUPERSEDED; none scheduled counts as NOT_STARTED, with its level’s calendar deadline), is not held by the end of D, ' +
+  'and its deadline (its own, else its level’s in the term calendar) is before D. A congress held after its deadline was overdue from the day after the deadline ' +
+  'to the day before its closing day (`heldEnd`), and is `heldLate` from its closing day on.';
+export const HELD_LATE_MEANING =
+  'Held by the end of the date (HELD or RESULTS_CONFIRMED) with its closing day (`heldEnd`) after its deadline (its own, else its level’s in the term calendar).';
+
+@ObjectType({ simpleResolvers: true, description: 'The roll-up of one level within the scope.' })
 export class LevelProgress {
   @Field(() => OrganizationLevel) level!: OrganizationLevel;
   @Field(() => Int) organizations!: number;
   @Field(() => Int) congressesExpected!: number;
   @Field(() => Int) held!: number;
-  @Field(() => Int) overdue!: number;
+  @Field(() => Int, { description: `Organisations of this level overdue on the date. ${OVERDUE_MEANING}` }) overdue!: number;
+  @Field(() => Int, { description: `Organisations of this level whose congress was held late. ${HELD_LATE_MEANING}` }) heldLate!: number;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'Cumulative congresses held at the end of the period.' })
@@ -52,7 +61,11 @@ export class ProgressType {
   @Field(() => Int, { description: 'Those whose congress counts (not SUPERSEDED); none scheduled counts as NOT_STARTED.' }) congressesExpected!: number;
   @Field(() => Int, { description: 'Stage HELD or RESULTS_CONFIRMED.' }) held!: number;
   @Field(() => Float, { description: 'held / congressesExpected; 0 when nothing is expected.' }) heldRatio!: number;
-  @Field(() => Int, { description: 'Expected, not held by the date, deadline before the date.' }) overdue!: number;
+  @Field(() => Int, {
+    description: `Organisations in scope overdue on the date; \`organizations(under:, overdue: true, asOf:)\` lists them (SUBTREE scope). ${OVERDUE_MEANING}`,
+  })
+  overdue!: number;
+  @Field(() => Int, { description: `Organisations in scope whose congress was held late. ${HELD_LATE_MEANING}` }) heldLate!: number;
   @Field(() => [StageCount], { description: 'Every stage, zeros included.' }) byStage!: StageCount[];
   @Field(() => [LevelProgress], { description: 'Every level, zeros included.' }) byLevel!: LevelProgress[];
   @Field(() => Int, { description: 'Sum of memberCount over the scope.' }) members!: number;
@@ -71,9 +84,10 @@ export class ProgressType {
       held: data.held,
       heldRatio: data.expected ? data.held / data.expected : 0,
       overdue: data.overdue,
+      heldLate: data.heldLate,
       byStage: [...data.byStage.entries()].map(([stage, count]) => Object.assign(new StageCount(), { stage, count })),
       byLevel: [...data.byLevel.entries()].map(([level, l]) =>
-        Object.assign(new LevelProgress(), { level, organizations: l.organizations, congressesExpected: l.expected, held: l.held, overdue: l.overdue }),
+        Object.assign(new LevelProgress(), { level, organizations: l.organizations, congressesExpected: l.expected, held: l.held, overdue: l.overdue, heldLate: l.heldLate }),
       ),
       members: data.members,
       pilotHeld: data.pilotHeld,

@@ -1,8 +1,9 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { PageArgs, PageInfo, parsePage, toPage } from '../common/connection';
 import type { OrganizationRow } from '../organization/organization.repository';
 import { OrganizationType } from '../organization/organization.types';
-import type { RestructuringRow } from './restructuring.repository';
 import type { Context } from '../server/context';
+import { OrganizationRestructuringConnection } from './organization-restructuring.types';
 import { RestructuringType } from './restructuring.types';
 
 async function orgs(ctx: Context, ids: string[], asOf: string) {
@@ -10,10 +11,20 @@ async function orgs(ctx: Context, ids: string[], asOf: string) {
   return rows.filter((r): r is OrganizationRow => !!r && !(r instanceof Error)).map((r) => OrganizationType.from(r, asOf));
 }
 
+/** The plain list kept for clients of the first API; new ones page through `restructuringInvolvements`. */
+const LIST_LIMIT = 1000;
+
 /** Organization's restructuring status and lineage. */
 @Resolver(() => OrganizationType)
 export class OrganizationRestructuringResolver {
-  @FieldResolver(() => RestructuringType, { nullable: true, description: 'The pending (PROPOSED or APPROVED) restructuring it takes part in; null when none.' })
+  @FieldResolver(() => RestructuringType, {
+    nullable: true,
+    description:
+      'A pending (PROPOSED or APPROVED) restructuring that touches it; null when none. First the one it takes part in ' +
+      'as SOURCE, TARGET or MOVED (at most one: those roles claim it), else — for a parent that gives or receives ' +
+      'children (OLD_PARENT, NEW_PARENT), which may happen in several at once — the earliest by effective date. ' +
+      '`restructuringInvolvements` lists them all with the roles.',
+  })
   async pendingRestructuring(@Root() org: OrganizationType, @Ctx() ctx: Context) {
     const id = await ctx.loaders.restructurings.pendingOf.load(org.uuid);
     if (!id) return null;
@@ -21,14 +32,44 @@ export class OrganizationRestructuringResolver {
     return row && RestructuringType.from(row, ctx.today);
   }
 
-  @FieldResolver(() => [RestructuringType], { description: 'Every restructuring it took part in, oldest first.' })
-  async restructurings(@Root() org: OrganizationType, @Ctx() ctx: Context) {
-    const ids = await ctx.loaders.restructurings.ofOrganization.load(org.uuid);
-    const rows = await ctx.loaders.restructurings.byId.loadMany(ids);
-    return rows.filter((r): r is RestructuringRow => !!r && !(r instanceof Error)).map((r) => RestructuringType.from(r, ctx.today));
+  @FieldResolver(() => [RestructuringType], {
+    deprecationReason: 'Use `restructuringInvolvements`: paged, and tells the organisation’s roles in each.',
+    description:
+      'Every restructuring that touches it (any status, any role — see `restructuringInvolvements`), oldest first: by ' +
+      'effective date (the decided one, else the planned one; undated last), then by when it was proposed. At most 1,000.',
+  })
+  async restructurings(@Root() org: OrganizationType, @Ctx() ctx: Context): Promise<RestructuringType[]> {
+    const page = await ctx.loaders.restructurings.ofOrganization.load({ id: org.uuid, first: LIST_LIMIT, after: null });
+    return page.rows.slice(0, LIST_LIMIT).map(({ roles: _roles, sortValue: _sort, ...row }) => {
+      ctx.loaders.restructurings.byId.prime(row.id, row);
+      return RestructuringType.from(row, ctx.today);
+    });
   }
 
-  @FieldResolver(() => [OrganizationType], { description: 'Organisations it continues (merged or absorbed into it, split from).' })
+  @FieldResolver(() => OrganizationRestructuringConnection, {
+    description:
+      'Every restructuring that touches it (any status), with its roles on each edge: as SOURCE, TARGET, MOVED, or as ' +
+      'the parent a moved organisation leaves (OLD_PARENT) or goes under (NEW_PARENT). Oldest first: by effective ' +
+      'date (the decided one, else the planned one; undated last), then by when it was proposed, then by id.',
+  })
+  async restructuringInvolvements(@Root() org: OrganizationType, @Args() args: PageArgs, @Ctx() ctx: Context): Promise<OrganizationRestructuringConnection> {
+    const { first, after } = parsePage(args, ['string', 'string']);
+    const page = await ctx.loaders.restructurings.ofOrganization.load({ id: org.uuid, first, after });
+    for (const { roles: _roles, sortValue: _sort, ...row } of page.rows) ctx.loaders.restructurings.byId.prime(row.id, row);
+    const p = toPage(page.rows, first, after, page.total, (r) => [r.sortValue, r.id], (r) => ({ node: RestructuringType.from(r, ctx.today), roles: r.roles }));
+    const edges = p.items.map(({ cursor, node }) => ({ cursor, ...node }));
+    const pageInfo = Object.assign(new PageInfo(), {
+      hasNextPage: p.hasNextPage,
+      hasPreviousPage: p.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    });
+    return { edges, nodes: edges.map((e) => e.node), pageInfo, totalCount: p.totalCount };
+  }
+
+  @FieldResolver(() => [OrganizationType], {
+    description: 'Organisations it continues: the sources of a restructuring whose organisations went into it (merged, absorbed, split from, reorganised into it).',
+  })
   async predecessors(@Root() org: OrganizationType, @Ctx() ctx: Context) {
     return orgs(ctx, await ctx.loaders.restructurings.predecessors.load(org.uuid), org.asOf);
   }

@@ -3,11 +3,13 @@ import { UserErrorException } from '../common/errors';
 import { sqlOf, type Sql } from '../common/sql';
 import { foldVietnamese } from '../common/text';
 import { openSuccessorCongress, supersedeCongresses } from '../congress/congress.service';
-import { organizationsByIds, type OrganizationRow } from '../organization/organization.repository';
+import { organizationsByIds, placementsAt, type OrganizationRow } from '../organization/organization.repository';
 import { endOrganization, lockTree, placeOrganization, relocateSubtree, renameOrganization } from '../organization/organization.tree';
 import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
 import { participantsOf, restructuringsByIds, type ParticipantRow, type RestructuringRow } from './restructuring.repository';
 import { lockRestructuring, recordStatus, releasePending } from './restructuring.service';
+import { lineagePairs, recordLineage } from './restructuring.lineage';
+import { recordParentsOrRefuse } from './restructuring.parents';
 import { trackSelf } from '../progress/progress.maintenance';
 
 export interface ApplyHooks {
@@ -20,8 +22,9 @@ const FIELD = ['input', 'id'];
 /**
  * Applies an approved restructuring to the tree from its effective date, in one transaction: created targets enter
  * the tree, subtrees move (children of merged or absorbed sources follow them into the target), sources end,
- * members follow, lineage is recorded, the sources' unheld congresses are superseded, and each created target gets
- * a two-content congress numbered I with an interim appointed committee. Nothing earlier is overwritten.
+ * members follow, lineage is recorded from what went where (restructuring.lineage.ts), the sources' unheld
+ * congresses are superseded, and each created target gets a two-content congress numbered I with an interim
+ * appointed committee. Nothing earlier is overwritten.
  */
 export async function applyRestructuring(em: EntityManager, cmd: { id: string; version: number; actor?: string | null }, hooks: ApplyHooks = {}): Promise<RestructuringRow> {
   const sql = sqlOf(em);
@@ -56,12 +59,18 @@ export async function applyRestructuring(em: EntityManager, cmd: { id: string; v
     await renameOrganization(sql, o, p.newName!, p.newShortName, d, searchText, foldVietnamese(p.newName!));
   }
 
-  // 3. Moves as decided; for a merge or an absorption, what is not listed follows its source into the target.
+  // 3. Moves as decided (the parents they leave recorded first); for a merge or an absorption, what is not listed
+  //    follows its source into the target.
+  await recordParentsOrRefuse(sql, r.id, d, () => FIELD);
+  const moves = parts.filter((p) => p.role === ParticipantRole.MOVED);
+  const pathsAt = async () => (moves.length ? placementsAt(sql, moves.map((p) => ({ id: p.organizationId, date: d }))) : []);
+  const pathsBefore = await pathsAt();
   const moved = new Set<string>();
-  for (const p of parts.filter((p) => p.role === ParticipantRole.MOVED)) {
+  for (const p of moves) {
     await relocateSubtree(sql, org(p.organizationId), org(p.newParentId!), d, FIELD);
     moved.add(p.organizationId);
   }
+  const pathsAfter = await pathsAt();
   const sources = parts.filter((p) => p.role === ParticipantRole.SOURCE).map((p) => org(p.organizationId));
   const targets = parts.filter((p) => p.role === ParticipantRole.TARGET && !p.newName).map((p) => org(p.organizationId));
   if ((r.kind === RestructuringKind.MERGE || r.kind === RestructuringKind.ABSORB) && targets.length === 1) {
@@ -83,12 +92,10 @@ export async function applyRestructuring(em: EntityManager, cmd: { id: string; v
   // 4. Sources end; each must have nothing left under it.
   for (const source of sources) await endOrganization(sql, source, d, FIELD);
 
-  // 5. Lineage, both ways.
-  for (const s of sources) {
-    for (const t of targets) {
-      await sql(`insert into organization_lineage (predecessor_id, successor_id, restructuring_id, effective_on) values (?, ?, ?, ?) on conflict do nothing`, [s.id, t.id, r.id, d]);
-    }
-  }
+  // 5. Lineage, both ways: each target continues the sources that really went into it.
+  const pathOf = (rows: typeof pathsBefore, id: string) => rows.find((x) => x.organizationId === id)?.path ?? [];
+  const paths = moves.map((p) => ({ id: p.organizationId, before: pathOf(pathsBefore, p.organizationId), after: pathOf(pathsAfter, p.organizationId) }));
+  await recordLineage(sql, r.id, d, lineagePairs(r.kind, sources.map((x) => x.id), targets.map((x) => x.id), paths));
 
   // 6. Congresses: the sources' will not take place; the new organisations hold a two-content congress, number I.
   await supersedeCongresses(em, sources.map((s) => s.id), d, cmd.actor ?? null);

@@ -28,6 +28,8 @@ export class RestructuringParticipant {
   @PrimaryKey({ type: 'text' }) role!: ParticipantRole;
   @Property({ type: 'integer' }) position!: number;
   @Property({ type: 'uuid', nullable: true }) newParentId?: string | null;
+  /** MOVED: the parent it leaves (see restructuring.parents.ts). */
+  @Property({ type: 'uuid', nullable: true }) oldParentId?: string | null;
   @Property({ type: 'text', nullable: true }) newName?: string | null;
   @Property({ type: 'text', nullable: true }) newShortName?: string | null;
   @Property({ type: 'boolean' }) createdByRestructuring: boolean = false;

@@ -47,13 +47,28 @@ export enum ParticipantRole {
   SOURCE = 'SOURCE',
   TARGET = 'TARGET',
   MOVED = 'MOVED',
+  OLD_PARENT = 'OLD_PARENT',
+  NEW_PARENT = 'NEW_PARENT',
 }
 registerEnumType(ParticipantRole, {
   name: 'ParticipantRole',
+  description:
+    'An organisation’s part in a restructuring. One organisation may hold several roles in the same restructuring ' +
+    '(a Bloc that ends while its committees move away is both SOURCE and OLD_PARENT). More roles may be added: ' +
+    'treat an unknown value as "touched by it".',
   valuesConfig: {
     SOURCE: { description: 'Ends on the effective date.' },
-    TARGET: { description: 'Created (or kept) by the change.' },
+    TARGET: { description: 'Created (or kept, or renamed) by the change.' },
     MOVED: { description: 'Moves, with its subtree, to `newParent`.' },
+    OLD_PARENT: {
+      description:
+        'Gives up a child: the parent a MOVED organisation leaves (recorded at proposal from the parent on the planned ' +
+        'effective date, else that day; again at the decision, and finally when applied). It does not end because of it.',
+    },
+    NEW_PARENT: { description: 'Receives a child: the parent a MOVED organisation goes under, or under which a created TARGET is placed.' },
   },
 });
+
+/** Roles that do not claim the organisation: a parent may give or receive children in several pending restructurings. */
+export const PARENT_ROLES: readonly ParticipantRole[] = [ParticipantRole.OLD_PARENT, ParticipantRole.NEW_PARENT];
 

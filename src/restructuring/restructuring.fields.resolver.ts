@@ -2,15 +2,22 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { addDays } from '../common/dates';
 import { OrganizationType } from '../organization/organization.types';
 import type { Context } from '../server/context';
-import { ParticipantRole, RestructuringStatus } from './restructuring.enums';
+import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
 import { RestructuringParticipantType, RestructuringStatusChange, RestructuringType } from './restructuring.types';
 
 async function participantsOf(ctx: Context, r: RestructuringType) {
   const rows = await ctx.loaders.restructurings.participants.load(r.uuid);
-  // Sources of an applied restructuring are shown as they stood the day before it took effect.
+  // Sources and the parents moved organisations leave are shown as they stood the day before it took effect.
   const row = await ctx.loaders.restructurings.byId.load(r.uuid);
   const dayBefore = row?.status === RestructuringStatus.EFFECTIVE && row.effectiveOn ? addDays(row.effectiveOn, -1) : r.asOf;
-  return rows.map((p) => RestructuringParticipantType.from(p, p.role === ParticipantRole.SOURCE ? dayBefore : r.asOf));
+  return rows.map((p) => RestructuringParticipantType.from(p, BEFORE_ROLES.includes(p.role) ? dayBefore : r.asOf, dayBefore));
+}
+
+const BEFORE_ROLES = [ParticipantRole.SOURCE, ParticipantRole.OLD_PARENT];
+
+/** `sources` and `targets`: the organisations that end and continue; in a TRANSFER, where nothing ends, the parents. */
+function conveniences(kind: RestructuringKind): [ParticipantRole, ParticipantRole] {
+  return kind === RestructuringKind.TRANSFER ? [ParticipantRole.OLD_PARENT, ParticipantRole.NEW_PARENT] : [ParticipantRole.SOURCE, ParticipantRole.TARGET];
 }
 
 async function organizationsOf(ctx: Context, participants: RestructuringParticipantType[]) {
@@ -23,19 +30,34 @@ async function organizationsOf(ctx: Context, participants: RestructuringParticip
 
 @Resolver(() => RestructuringType)
 export class RestructuringFieldsResolver {
-  @FieldResolver(() => [RestructuringParticipantType])
+  @FieldResolver(() => [RestructuringParticipantType], {
+    description:
+      'Every organisation it touches, with its role; one organisation may appear once per role it holds. The parents ' +
+      '(OLD_PARENT, NEW_PARENT) come after the others. Sources and OLD_PARENTs are read as they stood the day before an ' +
+      'applied restructuring took effect.',
+  })
   participants(@Root() r: RestructuringType, @Ctx() ctx: Context) {
     return participantsOf(ctx, r);
   }
 
-  @FieldResolver(() => [OrganizationType], { description: 'Organisations that end.' })
+  @FieldResolver(() => [OrganizationType], {
+    description:
+      'The organisations it takes from: those that end (SOURCE participants). In a TRANSFER, where nothing ends, the ' +
+      'parents its subtrees leave (OLD_PARENT participants, "the giving parents").',
+  })
   async sources(@Root() r: RestructuringType, @Ctx() ctx: Context) {
-    return organizationsOf(ctx, (await participantsOf(ctx, r)).filter((p) => p.role === ParticipantRole.SOURCE));
+    const [role] = conveniences(r.kind);
+    return organizationsOf(ctx, (await participantsOf(ctx, r)).filter((p) => p.role === role));
   }
 
-  @FieldResolver(() => [OrganizationType], { description: 'Organisations created, kept or renamed.' })
+  @FieldResolver(() => [OrganizationType], {
+    description:
+      'The organisations it gives to: those created, kept or renamed (TARGET participants). In a TRANSFER, the parents ' +
+      'that receive its subtrees (NEW_PARENT participants, "the receiving parents").',
+  })
   async targets(@Root() r: RestructuringType, @Ctx() ctx: Context) {
-    return organizationsOf(ctx, (await participantsOf(ctx, r)).filter((p) => p.role === ParticipantRole.TARGET));
+    const [, role] = conveniences(r.kind);
+    return organizationsOf(ctx, (await participantsOf(ctx, r)).filter((p) => p.role === role));
   }
 
   @FieldResolver(() => [RestructuringStatusChange], { description: 'Status changes, oldest first.' })
@@ -57,5 +79,18 @@ export class RestructuringParticipantResolver {
     if (!p.row.newParentId) return null;
     const row = await ctx.loaders.organizations.byId.load(p.row.newParentId);
     return row && OrganizationType.from(row, p.asOf);
+  }
+
+  @FieldResolver(() => OrganizationType, {
+    nullable: true,
+    description:
+      'MOVED: the parent it leaves (also listed as an OLD_PARENT participant), read the day before an applied ' +
+      'restructuring took effect. Recorded at proposal (its parent on the planned effective date, else that day), ' +
+      'again at the decision and when applied. Null for other roles, or when it had no parent on that date.',
+  })
+  async oldParent(@Root() p: RestructuringParticipantType, @Ctx() ctx: Context) {
+    if (!p.row.oldParentId) return null;
+    const row = await ctx.loaders.organizations.byId.load(p.row.oldParentId);
+    return row && OrganizationType.from(row, p.beforeAsOf);
   }
 }

@@ -1,17 +1,25 @@
 import DataLoader from 'dataloader';
-import { inKeyOrder } from '../common/batch';
+import { groupBy, inKeyOrder } from '../common/batch';
+import type { SortKey } from '../common/connection';
 import type { Sql } from '../common/sql';
 import {
   lineageOf,
   participantsOf,
   pendingFor,
-  restructuringIdsOf,
+  restructuringPagesOf,
   restructuringsByIds,
+  type RolePage,
   statusEventsOf,
   type ParticipantRow,
   type RestructuringRow,
   type StatusEventRow,
 } from './restructuring.repository';
+
+export interface RolePageKey {
+  id: string;
+  first: number;
+  after: SortKey | null;
+}
 
 /** One set per request: restructurings by id, their participants and history, per-organisation links. */
 export function createRestructuringLoaders(sql: Sql) {
@@ -27,8 +35,21 @@ export function createRestructuringLoaders(sql: Sql) {
     const map = new Map(rows.map((r) => [r.organizationId, r.restructuringId]));
     return orgIds.map((id) => map.get(id) ?? null);
   });
-  const ofOrganization = new DataLoader<string, string[]>(async (orgIds) =>
-    inKeyOrder(orgIds, await restructuringIdsOf(sql, orgIds), (r) => r.organizationId).map((rows) => rows.map((r) => r.restructuringId)),
+  // Pages of an organisation's restructurings: one statement per distinct (first, after) in the batch.
+  const pageGroup = (k: RolePageKey) => JSON.stringify([k.first, k.after]);
+  const pageKey = (k: RolePageKey) => `${k.id}|${pageGroup(k)}`;
+  const ofOrganization = new DataLoader<RolePageKey, RolePage, string>(
+    async (keys) => {
+      const results = new Map<string, RolePage>();
+      await Promise.all(
+        [...groupBy(keys, pageGroup).values()].map(async (group) => {
+          const pages = await restructuringPagesOf(sql, [...new Set(group.map((k) => k.id))], group[0]);
+          for (const k of group) results.set(pageKey(k), pages.get(k.id) ?? { rows: [], total: 0 });
+        }),
+      );
+      return keys.map((k) => results.get(pageKey(k))!);
+    },
+    { cacheKeyFn: pageKey },
   );
   const predecessors = new DataLoader<string, string[]>(async (orgIds) =>
     inKeyOrder(orgIds, await lineageOf(sql, orgIds, 'predecessors'), (r) => r.key).map((rows) => rows.map((r) => r.other)),

@@ -4,14 +4,19 @@ import { RestructuringType } from './restructuring.types';
 
 @ObjectType({
   description:
-    'userErrors codes: REQUIRED, TOO_LONG, INVALID_ID, NOT_FOUND, NOT_ACTIVE, INVALID_PARTICIPANTS, ALREADY_PENDING, INVALID_CODE, CODE_TAKEN, LEVEL_NOT_ALLOWED.',
+    'userErrors codes: REQUIRED, TOO_LONG, INVALID_CHARACTERS, INVALID_ID, NOT_FOUND, NOT_ACTIVE, INVALID_PARTICIPANTS, ALREADY_PENDING, INVALID_CODE, CODE_TAKEN, LEVEL_NOT_ALLOWED, ' +
+    'SAME_PARENT (a move to the parent it already has on the planned effective date, else today; field ["input", "moves", i, "newParent"]).',
 })
 export class RestructuringProposePayload {
   @Field(() => RestructuringType, { nullable: true }) restructuring?: RestructuringType | null;
   @Field(() => [UserError]) userErrors!: UserError[];
 }
 
-@ObjectType({ description: 'userErrors codes: INVALID_ID, NOT_FOUND, STALE_VERSION, NOT_ALLOWED, REQUIRED, EFFECTIVE_BEFORE_DECISION.' })
+@ObjectType({
+  description:
+    'userErrors codes: INVALID_ID, NOT_FOUND, STALE_VERSION, NOT_ALLOWED, REQUIRED, TOO_LONG, INVALID_CHARACTERS, EFFECTIVE_BEFORE_DECISION, ' +
+    'SAME_PARENT (on the decided effective date a moved organisation already sits under its new parent; field ["input", "effectiveOn"]).',
+})
 export class RestructuringApprovePayload {
   @Field(() => RestructuringType, { nullable: true }) restructuring?: RestructuringType | null;
   @Field(() => [UserError]) userErrors!: UserError[];

@@ -1,6 +1,8 @@
 import type { SortKey } from '../common/connection';
 import { keysetPageSql, type Sql } from '../common/sql';
-import type { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
+import { PARENT_ROLES, ParticipantRole, type RestructuringKind, type RestructuringStatus } from './restructuring.enums';
+
+const ROLE_ORDER = Object.values(ParticipantRole);
 
 /** SQL reads of restructurings, participants and lineage; each answers many keys in one statement. */
 
@@ -24,6 +26,7 @@ export interface ParticipantRow {
   role: ParticipantRole;
   position: number;
   newParentId: string | null;
+  oldParentId: string | null;
   newName: string | null;
   newShortName: string | null;
   createdByRestructuring: boolean;
@@ -48,7 +51,7 @@ export async function restructuringsByIds(sql: Sql, ids: readonly string[]): Pro
 export async function participantsOf(sql: Sql, ids: readonly string[]): Promise<ParticipantRow[]> {
   return sql(
     `select restructuring_id as "restructuringId", organization_id as "organizationId", role, position, new_parent_id as "newParentId",
-            new_name as "newName", new_short_name as "newShortName", created_by_restructuring as "createdByRestructuring"
+            old_parent_id as "oldParentId", new_name as "newName", new_short_name as "newShortName", created_by_restructuring as "createdByRestructuring"
        from restructuring_participant where restructuring_id = any(?::uuid[]) order by restructuring_id, position`,
     [ids],
   );
@@ -62,20 +65,72 @@ export async function statusEventsOf(sql: Sql, ids: readonly string[]): Promise<
   );
 }
 
+/**
+ * The pending restructuring of each organisation: its own claim (it ends, is created, renamed or moved: at most one),
+ * else the earliest pending one in which it gives or receives a child (a parent may be in several).
+ */
 export async function pendingFor(sql: Sql, orgIds: readonly string[]): Promise<{ organizationId: string; restructuringId: string }[]> {
-  return sql(`select organization_id as "organizationId", restructuring_id as "restructuringId" from restructuring_pending where organization_id = any(?::uuid[])`, [orgIds]);
+  return sql(
+    `select k.id as "organizationId", x.rid as "restructuringId"
+       from unnest(?::uuid[]) as k(id)
+       cross join lateral (
+         select rid from (
+           select c.restructuring_id as rid, 0 as rank, null::date as eff, null::timestamptz as created
+             from restructuring_pending c where c.organization_id = k.id
+           union all
+           select p.restructuring_id, 1, r.effective_on, r.created_at
+             from restructuring_participant p join restructuring r on r.id = p.restructuring_id
+            where p.organization_id = k.id and p.role = any(?::text[]) and r.status in ('PROPOSED', 'APPROVED')
+         ) c order by rank, eff nulls last, created, rid limit 1
+       ) x`,
+    [orgIds, PARENT_ROLES],
+  );
 }
 
-/** Every restructuring an organisation took part in (any role, or as the new parent of a move), oldest first. */
-export async function restructuringIdsOf(sql: Sql, orgIds: readonly string[]): Promise<{ organizationId: string; restructuringId: string }[]> {
-  return sql(
-    `select distinct x.org as "organizationId", x.rid as "restructuringId", r.created_at
-       from (select organization_id as org, restructuring_id as rid from restructuring_participant where organization_id = any(?::uuid[])
-             union select new_parent_id, restructuring_id from restructuring_participant where new_parent_id = any(?::uuid[])) x
-       join restructuring r on r.id = x.rid
-      order by r.created_at`,
-    [orgIds, orgIds],
+/** A restructuring an organisation is touched by, with its roles in it (in the enum's order). */
+export type RoleRow = RestructuringRow & { roles: ParticipantRole[]; sortValue: string };
+
+export interface RolePage {
+  rows: RoleRow[];
+  total: number;
+}
+
+/** The order of an organisation's restructurings: effective date (planned or decided; none last), proposal time, id. */
+const ROLE_SORT = `coalesce(r.effective_on::text, '9999-12-31') || ' ' || to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
+
+/** Pages of the restructurings that touch each of many organisations, oldest first, with the roles; total per one. */
+export async function restructuringPagesOf(sql: Sql, orgIds: readonly string[], q: { first: number; after: SortKey | null }): Promise<Map<string, RolePage>> {
+  const params: unknown[] = [orgIds, ROLE_ORDER];
+  let cursor = '';
+  if (q.after) {
+    cursor = 'where (x."sortValue", x.id) > (?::text collate "C", ?::uuid)';
+    params.push(q.after[0], q.after[1]);
+  }
+  params.push(q.first + 1);
+  const rows = await sql<RoleRow & { key: string; total: number }>(
+    `select k.id as key, cnt.total, page.*
+       from unnest(?::uuid[]) as k(id)
+       cross join lateral (select count(distinct restructuring_id)::int as total from restructuring_participant where organization_id = k.id) cnt
+       left join lateral (
+         select * from (
+           select ${COLUMNS}, (${ROLE_SORT}) collate "C" as "sortValue", s.roles
+             from (select restructuring_id, array_agg(role order by array_position(?::text[], role)) as roles
+                     from restructuring_participant where organization_id = k.id group by restructuring_id) s
+             join restructuring r on r.id = s.restructuring_id
+         ) x ${cursor}
+         order by x."sortValue", x.id
+         limit ?
+       ) page on true
+      order by k.id, page."sortValue" collate "C", page.id`,
+    params,
   );
+  const pages = new Map<string, RolePage>();
+  for (const { key, total, ...row } of rows) {
+    const page = pages.get(key) ?? { rows: [], total };
+    if (row.id != null) page.rows.push(row as RoleRow);
+    pages.set(key, page);
+  }
+  return pages;
 }
 
 export async function lineageOf(sql: Sql, orgIds: readonly string[], direction: 'predecessors' | 'successors'): Promise<{ key: string; other: string }[]> {

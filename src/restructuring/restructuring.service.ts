@@ -2,11 +2,13 @@ import crypto from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inputField, UserError, UserErrorException } from '../common/errors';
 import { sqlOf, type Sql } from '../common/sql';
+import { actorRule, cleanTextOrThrow, cleanTexts, noteRule, type TextRule } from '../common/text';
 import { LEVEL_NAMES_VI, mayBeChildOf, type OrganizationLevel } from '../organization/organization.levels';
 import { organizationsByIds, type OrganizationRow } from '../organization/organization.repository';
-import { createOrganization } from '../organization/organization.service';
+import { createOrganization, nameRule, shortNameRule } from '../organization/organization.service';
 import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
 import { restructuringsByIds, type RestructuringRow } from './restructuring.repository';
+import { recordParentsOrRefuse } from './restructuring.parents';
 import { trackSelf } from '../progress/progress.maintenance';
 
 /** The lifecycle of restructurings: propose, approve, cancel. Applying is in restructuring.apply.ts. */
@@ -24,6 +26,8 @@ export interface NewTargetCommand {
 }
 
 export interface ProposeCommand {
+  /** Fixed id (the demo seed derives ids from codes); random when omitted. */
+  id?: string;
   kind: RestructuringKind;
   title: string;
   note?: string | null;
@@ -37,6 +41,7 @@ export interface ProposeCommand {
 }
 
 const f = inputField;
+const singleLine = (field: string[], label: string, max: number): TextRule => ({ field, label, max, singleLine: true, required: true });
 
 function checkShape(cmd: ProposeCommand): UserError | null {
   const s = cmd.sources.length;
@@ -68,10 +73,13 @@ function checkShape(cmd: ProposeCommand): UserError | null {
 
 export async function proposeRestructuring(em: EntityManager, cmd: ProposeCommand, today: string): Promise<RestructuringRow> {
   const sql = sqlOf(em);
-  const errors: UserError[] = [];
-  const title = cmd.title.trim();
-  if (!title) errors.push(UserError.of('REQUIRED', 'A title is required.', f('title')));
-  else if (title.length > 500) errors.push(UserError.of('TOO_LONG', 'At most 500 characters.', f('title')));
+  const { values: text, errors } = cleanTexts({
+    title: [cmd.title, singleLine(f('title'), 'The title', 500)],
+    note: [cmd.note, noteRule(f('note'))],
+    actor: [cmd.actor, actorRule(f('actor'))],
+    renameName: [cmd.rename?.name, { ...nameRule(f('rename', 'name')), required: cmd.rename != null }],
+    renameShortName: [cmd.rename?.shortName, shortNameRule(f('rename', 'shortName'))],
+  });
   const shape = checkShape(cmd);
   if (shape) errors.push(shape);
   if (errors.length) throw new UserErrorException(errors);
@@ -97,9 +105,9 @@ export async function proposeRestructuring(em: EntityManager, cmd: ProposeComman
     roles.set(id, role);
   }
 
-  const id = crypto.randomUUID();
+  const id = cmd.id ?? crypto.randomUUID();
   const effectiveOn = cmd.effectiveOn ?? null;
-  await sql(`insert into restructuring (id, kind, title, note, effective_on) values (?, ?, ?, ?, ?)`, [id, cmd.kind, title, cmd.note?.trim() || null, effectiveOn]);
+  await sql(`insert into restructuring (id, kind, title, note, effective_on) values (?, ?, ?, ?, ?)`, [id, cmd.kind, text.title, text.note, effectiveOn]);
 
   // New targets: recorded now (so participants can point at them), in the tree only once applied.
   const created = new Map<string, OrganizationRow>();
@@ -165,13 +173,13 @@ export async function proposeRestructuring(em: EntityManager, cmd: ProposeComman
     await participant(m.organizationId, ParticipantRole.MOVED, { newParentId: parent.id });
   }
   if (cmd.rename) {
-    const name = cmd.rename.name.trim();
-    if (!name) throw UserErrorException.of('REQUIRED', 'The new name is required.', f('rename', 'name'));
-    await participant(cmd.rename.organizationId, ParticipantRole.TARGET, { newName: name, newShortName: cmd.rename.shortName?.trim() || null });
+    await participant(cmd.rename.organizationId, ParticipantRole.TARGET, { newName: text.renameName, newShortName: text.renameShortName });
   }
 
+  // A move to the parent it already has on the planned date (else today) would move nothing.
+  await recordParentsOrRefuse(sql, id, effectiveOn ?? today, (m) => f('moves', cmd.moves.findIndex((x) => x.organizationId === m.organizationId), 'newParent'));
   await claimPending(sql, id, [...roles.keys(), ...[...created.values()].map((o) => o.id), ...(cmd.rename ? [cmd.rename.organizationId] : [])], orgs);
-  await recordStatus(sql, id, null, RestructuringStatus.PROPOSED, cmd.actor, null);
+  await recordStatus(sql, id, null, RestructuringStatus.PROPOSED, text.actor, null);
   return (await restructuringsByIds(sql, [id]))[0];
 }
 
@@ -200,7 +208,9 @@ export async function releasePending(sql: Sql, restructuringId: string): Promise
 }
 
 export async function recordStatus(sql: Sql, id: string, from: RestructuringStatus | null, to: RestructuringStatus, actor: string | null | undefined, note: string | null | undefined) {
-  await sql(`insert into restructuring_event (restructuring_id, from_status, to_status, actor, note) values (?, ?, ?, ?, ?)`, [id, from, to, actor?.trim() || null, note?.trim() || null]);
+  // Apply passes its actor straight here: this is where it is cleaned for every status change.
+  const cleanActor = cleanTextOrThrow(actor, actorRule(f('actor')));
+  await sql(`insert into restructuring_event (restructuring_id, from_status, to_status, actor, note) values (?, ?, ?, ?, ?)`, [id, from, to, cleanActor, note?.trim() || null]);
 }
 
 /** Locks the restructuring and checks the version the client read. */
@@ -226,23 +236,27 @@ export async function approveRestructuring(em: EntityManager, cmd: ApproveComman
   const sql = sqlOf(em);
   const r = await lockRestructuring(sql, cmd.id, cmd.version);
   if (r.status !== RestructuringStatus.PROPOSED) throw UserErrorException.of('NOT_ALLOWED', `A restructuring that is ${r.status} cannot be approved.`, f('id'));
-  const errors: UserError[] = [];
-  if (!cmd.decisionNumber.trim()) errors.push(UserError.of('REQUIRED', 'The decision number is required.', f('decisionNumber')));
-  if (!cmd.issuer.trim()) errors.push(UserError.of('REQUIRED', 'The issuer is required.', f('issuer')));
+  const { values: text, errors } = cleanTexts({
+    decisionNumber: [cmd.decisionNumber, singleLine(f('decisionNumber'), 'The decision number', 100)],
+    issuer: [cmd.issuer, singleLine(f('issuer'), 'The issuer', 300)],
+    actor: [cmd.actor, actorRule(f('actor'))],
+  });
   if (cmd.effectiveOn < cmd.decisionDate) {
     errors.push(UserError.of('EFFECTIVE_BEFORE_DECISION', `The effective date ${cmd.effectiveOn} is before the decision of ${cmd.decisionDate}.`, f('effectiveOn')));
   }
   if (errors.length) throw new UserErrorException(errors);
   await sql(
     `update restructuring set status = 'APPROVED', decision_number = ?, decision_date = ?, issuer = ?, effective_on = ?, version = version + 1, updated_at = now() where id = ?`,
-    [cmd.decisionNumber.trim(), cmd.decisionDate, cmd.issuer.trim(), cmd.effectiveOn, cmd.id],
+    [text.decisionNumber, cmd.decisionDate, text.issuer, cmd.effectiveOn, cmd.id],
   );
   // Organisations it creates are established on the decided date.
   await sql(
     `update organization set established_on = ? where id in (select organization_id from restructuring_participant where restructuring_id = ? and created_by_restructuring)`,
     [cmd.effectiveOn, cmd.id],
   );
-  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.APPROVED, cmd.actor, `${cmd.decisionNumber.trim()} (${cmd.decisionDate}, ${cmd.issuer.trim()})`);
+  // The parents moved organisations leave, as of the decided date.
+  await recordParentsOrRefuse(sql, cmd.id, cmd.effectiveOn, () => f('effectiveOn'));
+  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.APPROVED, text.actor, `${text.decisionNumber} (${cmd.decisionDate}, ${text.issuer})`);
   return (await restructuringsByIds(sql, [cmd.id]))[0];
 }
 
@@ -252,9 +266,9 @@ export async function cancelRestructuring(em: EntityManager, cmd: { id: string; 
   if (r.status !== RestructuringStatus.PROPOSED && r.status !== RestructuringStatus.APPROVED) {
     throw UserErrorException.of('NOT_ALLOWED', `A restructuring that is ${r.status} cannot be cancelled.`, f('id'));
   }
-  if (!cmd.reason.trim()) throw UserErrorException.of('REQUIRED', 'A reason is required.', f('reason'));
+  const reason = cleanTextOrThrow(cmd.reason, { ...noteRule(f('reason'), 'The reason'), required: true });
   await sql(`update restructuring set status = 'CANCELLED', version = version + 1, updated_at = now() where id = ?`, [cmd.id]);
   await releasePending(sql, cmd.id);
-  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.CANCELLED, cmd.actor, cmd.reason);
+  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.CANCELLED, cmd.actor, reason);
   return (await restructuringsByIds(sql, [cmd.id]))[0];
 }

@@ -7,7 +7,12 @@ import { Node } from '../common/node';
 import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
 import type { ParticipantRow, RestructuringRow, StatusEventRow } from './restructuring.repository';
 
-@ObjectType('Restructuring', { implements: Node, description: 'A restructuring decision (Resolution 18-NQ/TW) and its lifecycle.' })
+@ObjectType('Restructuring', {
+  implements: Node,
+  description:
+    'A restructuring decision (Resolution 18-NQ/TW) and its lifecycle. Not dated: its fields are its current state whatever date it is reached from, ' +
+    'so its `id` never carries a date; the organisations it lists are read on its effective date once EFFECTIVE (sources: the day before), today before that, and their ids say so.',
+})
 export class RestructuringType implements Node {
   uuid!: string;
   /** The date organisations are read at: the effective date once applied, else the request's today. */
@@ -49,12 +54,14 @@ export class RestructuringType implements Node {
 export class RestructuringParticipantType {
   row!: ParticipantRow;
   asOf!: string;
+  /** The date the organisations it left are read at: the day before an applied restructuring took effect. */
+  beforeAsOf!: string;
   @Field(() => ParticipantRole) role!: ParticipantRole;
   @Field(() => String, { nullable: true, description: 'RENAME: the new name.' }) newName!: string | null;
   @Field({ description: 'A target the restructuring itself creates.' }) created!: boolean;
 
-  static from(row: ParticipantRow, asOf: string): RestructuringParticipantType {
-    return Object.assign(new RestructuringParticipantType(), { row, asOf, role: row.role, newName: row.newName, created: row.createdByRestructuring });
+  static from(row: ParticipantRow, asOf: string, beforeAsOf: string = asOf): RestructuringParticipantType {
+    return Object.assign(new RestructuringParticipantType(), { row, asOf, beforeAsOf, role: row.role, newName: row.newName, created: row.createdByRestructuring });
   }
 }
 

@@ -6,12 +6,14 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { Config } from '../config';
-import type { Logger } from '../common/log';
+import { requestLogger, type Logger } from '../common/log';
 import { requestScope } from '../common/request-scope';
 import { buildAppSchema, printAppSchema } from '../schema';
 import { createLoaders, type Context } from './context';
-import { createErrorFormatter } from './errors';
+import { createErrorFormatter, jsonErrorHandler, notFound, requireJsonBody } from './errors';
 import { explorerHtml } from './explorer';
+import { isDatabaseUnavailable, outagePlugin, unavailableError } from './unavailable';
+import { inputGuardPlugin } from './input-guard';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -22,6 +24,16 @@ export interface AppDeps {
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Every request gets an id (the client's `x-request-id` when well-formed) and a child logger carrying it. */
+function requestContext(logger: Logger): express.RequestHandler {
+  return (req, res, next) => {
+    const given = req.header('x-request-id');
+    const requestId = given && REQUEST_ID_RE.test(given) ? given : crypto.randomUUID();
+    res.setHeader('x-request-id', requestId);
+    requestScope.run({ requestId, logger: requestLogger(logger, { requestId }), statements: 0 }, next);
+  };
+}
 
 function sqlStatementHeader(): ApolloServerPlugin<Context> {
   return {
@@ -45,9 +57,12 @@ export async function createApp(deps: AppDeps) {
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false, // main.ts owns SIGINT/SIGTERM and closes HTTP, GraphQL, pool and database in order
     formatError: createErrorFormatter(deps.logger),
+    logger: deps.logger,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      outagePlugin<Context>(),
+      inputGuardPlugin<Context>(),
       ...(deps.config.sqlStatementHeader ? [sqlStatementHeader()] : []),
     ],
   });
@@ -56,6 +71,7 @@ export async function createApp(deps: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestContext(deps.logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -71,25 +87,31 @@ export async function createApp(deps: AppDeps) {
   });
   app.use(
     '/graphql',
-    (req, res, next) => {
-      const given = req.header('x-request-id');
-      const requestId = given && REQUEST_ID_RE.test(given) ? given : crypto.randomUUID();
-      res.setHeader('x-request-id', requestId);
-      requestScope.run({ requestId, statements: 0 }, next);
-    },
+    requireJsonBody,
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
       context: async () => {
-        const em = deps.orm.em.fork();
-        return {
-          em,
-          loaders: createLoaders(em),
-          requestId: requestScope.getStore()?.requestId ?? crypto.randomUUID(),
-          today: deps.today(),
-          logger: deps.logger,
-        };
+        const scope = requestScope.getStore();
+        try {
+          const em = deps.orm.em.fork();
+          return {
+            em,
+            loaders: createLoaders(em),
+            requestId: scope?.requestId ?? crypto.randomUUID(),
+            today: deps.today(),
+            logger: scope?.logger ?? deps.logger,
+          };
+        } catch (err) {
+          // A database outage while building the context (e.g. looking up the caller): one 503, one log line.
+          if (!isDatabaseUnavailable(err)) throw err;
+          (scope?.logger ?? deps.logger).warn({ err }, 'database unavailable: answered 503');
+          throw unavailableError();
+        }
       },
     }),
   );
+  // Keep these last: unknown routes and every error that reaches Express answer GraphQL-shaped JSON.
+  app.use(notFound);
+  app.use(jsonErrorHandler(deps.logger));
   return { app, apollo };
 }

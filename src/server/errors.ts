@@ -1,23 +1,28 @@
+import { STATUS_CODES } from 'node:http';
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { ERROR_CODES, type ErrorCode } from '../common/errors';
 import type { Logger } from '../common/log';
 import { requestScope } from '../common/request-scope';
+import { describeOutage, isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailableFormatted } from './unavailable';
 
 /** Apollo's own codes for a malformed request, all the client's fault. */
 const CLIENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_NOT_FOUND']);
 
 /**
  * Every top-level error leaves with a code from the documented set. Errors we did not raise on purpose are masked:
- * their message and stack stay in the server log, with the request id the client can quote.
+ * their message and stack stay in the server log, with the request id the client can quote. A database outage is
+ * not logged here: the request is marked, and `outagePlugin` answers (and logs) it once.
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code as string | undefined;
-    const requestId = requestScope.getStore()?.requestId;
+    const scope = requestScope.getStore();
+    const requestId = scope?.requestId;
     if (original instanceof ArgumentValidationError) {
       return { message: 'Invalid argument', locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
     }
@@ -28,17 +33,87 @@ export function createErrorFormatter(logger: Logger) {
     if (deliberate) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { ...formatted.extensions, code: code as ErrorCode } };
     }
-    logger.error('unexpected error', {
-      requestId,
-      path: formatted.path,
-      error: original instanceof Error ? original.message : String(original),
-      stack: original instanceof Error ? original.stack : undefined,
-    });
+    if (isDatabaseUnavailable(original) || isDatabaseUnavailable(error)) {
+      if (scope && scope.outage === undefined) scope.outage = original;
+      return { ...unavailableFormatted(), path: formatted.path };
+    }
+    (scope?.logger ?? logger).error({ requestId, path: formatted.path, err: original }, 'unexpected error');
     return {
       message: `Internal server error (request ${requestId ?? 'unknown'})`,
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
     };
+  };
+}
+
+/** A GraphQL-shaped error body, as every non-GraphQL failure of the HTTP layer answers too. */
+export function errorBody(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+  return { errors: [{ message, extensions: { code, ...extensions } }] };
+}
+
+/** body-parser's failures (`err.type`), in words that give nothing of the server away. */
+const BODY_ERRORS: Record<string, (err: HttpishError) => string> = {
+  'entity.parse.failed': () => 'The request body is not valid JSON.',
+  'entity.too.large': (err) => `The request body is larger than the limit of ${err.limit ?? '?'} bytes.`,
+  'charset.unsupported': (err) => `Unsupported charset ${JSON.stringify(String(err.charset ?? ''))}: send UTF-8 JSON.`,
+  'encoding.unsupported': (err) => `Unsupported content encoding ${JSON.stringify(String(err.encoding ?? ''))}.`,
+  'request.aborted': () => 'The request was aborted before its body arrived.',
+  'request.size.invalid': () => 'The request body does not match its Content-Length.',
+};
+
+interface HttpishError {
+  status?: unknown;
+  statusCode?: unknown;
+  type?: unknown;
+  limit?: unknown;
+  charset?: unknown;
+  encoding?: unknown;
+}
+
+/** Refuses a POST to /graphql whose body is not JSON (Apollo would otherwise answer a plain-text 500 or a 400). */
+export const requireJsonBody: RequestHandler = (req, res, next) => {
+  if (req.method !== 'POST' || req.is('application/json')) return next();
+  res
+    .status(415)
+    .json(errorBody('BAD_USER_INPUT', `Send the GraphQL request as JSON: "content-type: application/json" (got ${JSON.stringify(req.header('content-type') ?? 'none')}).`));
+};
+
+/** Unknown routes: a JSON 404, not Express's HTML page. */
+export const notFound: RequestHandler = (_req, res) => {
+  res.status(404).json(errorBody('NOT_FOUND', 'No such resource: the API is at /graphql.'));
+};
+
+/**
+ * Whatever error reaches Express (a body the JSON parser refused, a failing route): a GraphQL-shaped JSON body with
+ * the right status, never Express's HTML page, a stack or a path, whatever NODE_ENV says. A 4xx keeps its status;
+ * a database outage is a 503 with `Retry-After`; anything else is a masked 500 logged with the request id.
+ */
+export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const scope = requestScope.getStore();
+    const log = scope?.logger ?? logger;
+    const requestId = scope?.requestId;
+    if (res.headersSent) {
+      log.error({ err }, 'error after the response started; connection closed');
+      req.socket.destroy();
+      return;
+    }
+    const e = (err && typeof err === 'object' ? err : {}) as HttpishError;
+    const status = Number(e.status ?? e.statusCode);
+    if (Number.isInteger(status) && status >= 400 && status < 500) {
+      const describe = typeof e.type === 'string' ? BODY_ERRORS[e.type] : undefined;
+      const message = describe ? describe(e) : `${STATUS_CODES[status] ?? 'Bad request'}.`;
+      log.debug({ status, type: e.type }, 'request refused by the HTTP layer');
+      res.status(status).json(errorBody(status === 404 ? 'NOT_FOUND' : 'BAD_USER_INPUT', message));
+      return;
+    }
+    if (isDatabaseUnavailable(err)) {
+      log.warn({ ...describeOutage(err), retryAfterSeconds: RETRY_AFTER_SECONDS }, 'database unavailable: answered 503');
+      res.status(503).set('retry-after', String(RETRY_AFTER_SECONDS)).json({ errors: [unavailableFormatted()] });
+      return;
+    }
+    log.error({ err }, 'unexpected error in the HTTP layer');
+    res.status(500).json(errorBody('INTERNAL_SERVER_ERROR', `Internal server error (request ${requestId ?? 'unknown'})`, { requestId }));
   };
 }

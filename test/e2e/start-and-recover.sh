@@ -1,32 +1,49 @@
 #!/usr/bin/env bash
 # The README's path end to end: `npm start` (built) on a fresh DATA_DIR with the embedded PostgreSQL serves the demo
-# tree; a second start reuses the data; after `kill -9` of the service the next start recovers.
+# tree; a second server on the same PORT exits non-zero with a clear message (stopping the PostgreSQL it started)
+# while the first keeps serving, and so does one on the same DATA_DIR (without touching the first's PostgreSQL); a second start reuses the data; after `kill -9` of the service the next start
+# recovers; SIGTERM and SIGINT to `npm start` itself stop node and PostgreSQL and free both ports.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT=${E2E_PORT:-4799}
 PG_PORT=${E2E_PG_PORT:-54359}
 DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/daihoi-e2e-XXXXXX")
 chmod 755 "$DATA_DIR" # reachable by the postgres user when run as root
+DATA_DIR2=$(mktemp -d "${TMPDIR:-/tmp}/daihoi-e2e2-XXXXXX")
+chmod 755 "$DATA_DIR2"
 LOG="$DATA_DIR/server.log"
 PID=""
 cleanup() {
   [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
   # a server left by kill -9 is shut down by the next start; make sure none outlives the check
-  if [ -f "$DATA_DIR/pgdata/postmaster.pid" ]; then kill -INT "$(head -1 "$DATA_DIR/pgdata/postmaster.pid")" 2>/dev/null || true; fi
-  sleep 1; rm -rf "$DATA_DIR"
+  for d in "$DATA_DIR" "$DATA_DIR2"; do
+    if [ -f "$d/pgdata/postmaster.pid" ]; then kill -INT "$(head -1 "$d/pgdata/postmaster.pid")" 2>/dev/null || true; fi
+  done
+  sleep 1; rm -rf "$DATA_DIR" "$DATA_DIR2"
 }
 trap cleanup EXIT
 
-start() {
-  PORT=$PORT EMBEDDED_PG_PORT=$PG_PORT DATA_DIR=$DATA_DIR node dist/src/main.js >>"$LOG" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 120); do
+fail() { echo "e2e FAIL: $*"; tail -30 "$LOG"; exit 1; }
+
+wait_ready() { # PID of the process that must stay alive meanwhile
+  for _ in $(seq 1 240); do
     if curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then return 0; fi
-    if ! kill -0 "$PID" 2>/dev/null; then echo "server exited:"; tail -30 "$LOG"; return 1; fi
+    if ! kill -0 "$1" 2>/dev/null; then echo "server exited:"; tail -30 "$LOG"; return 1; fi
     sleep 0.5
   done
   echo "server did not become ready:"; tail -30 "$LOG"; return 1
 }
+
+start() {
+  PORT=$PORT EMBEDDED_PG_PORT=$PG_PORT DATA_DIR=$DATA_DIR node dist/src/main.js >>"$LOG" 2>&1 &
+  PID=$!
+  wait_ready "$PID"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Whether a process runs PostgreSQL on this data directory (its command line names it).
+postgres_on() { pgrep -f -- "-D $1/pgdata" >/dev/null 2>&1; }
 
 query() {
   curl -sf "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' \
@@ -41,6 +58,30 @@ check_tree() {
 
 echo "e2e: first start (initdb, migrate, seed)"
 start; check_tree
+
+echo "e2e: a second server on the same PORT exits non-zero with a clear message; the first keeps serving"
+SECOND_LOG="$DATA_DIR2/second.log"
+set +e
+PORT=$PORT EMBEDDED_PG_PORT=$((PG_PORT + 1)) DATA_DIR=$DATA_DIR2 SEED_DEMO=false timeout 180 node dist/src/main.js >"$SECOND_LOG" 2>&1
+rc=$?
+set -e
+[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || { cat "$SECOND_LOG"; fail "second server: exit code $rc (expected a failure, not 0 or a timeout)"; }
+grep -q "daihoi: cannot listen on .*:$PORT: the port is already in use (EADDRINUSE)" "$SECOND_LOG" || { cat "$SECOND_LOG"; fail "second server: no clear message"; }
+if grep -q '"msg":"daihoi is serving"' "$SECOND_LOG"; then cat "$SECOND_LOG"; fail "second server claimed to serve"; fi
+grep -q 'starting embedded PostgreSQL' "$SECOND_LOG" || { cat "$SECOND_LOG"; fail "second server: did not get as far as its database"; }
+if postgres_on "$DATA_DIR2" || port_open $((PG_PORT + 1)); then fail "second server left its embedded PostgreSQL running"; fi
+kill -0 "$PID" 2>/dev/null || fail "the first server died"
+check_tree
+
+echo "e2e: a second server on the same PORT and DATA_DIR refuses, leaving the first's PostgreSQL alone"
+set +e
+PORT=$PORT EMBEDDED_PG_PORT=$PG_PORT DATA_DIR=$DATA_DIR timeout 180 node dist/src/main.js >"$SECOND_LOG" 2>&1
+rc=$?
+set -e
+[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || { cat "$SECOND_LOG"; fail "second server on the same data: exit code $rc"; }
+grep -q "daihoi: failed to start: another server (node pid $PID) is running on this data directory" "$SECOND_LOG" || { cat "$SECOND_LOG"; fail "second server on the same data: no clear message"; }
+kill -0 "$PID" 2>/dev/null || fail "the first server died"
+check_tree
 kill -TERM "$PID"; wait "$PID" || true; PID=""
 grep -q '"msg":"stopped"' "$LOG" || { echo "no clean stop on SIGTERM"; tail -20 "$LOG"; exit 1; }
 
@@ -54,4 +95,29 @@ kill -9 "$PID"; wait "$PID" 2>/dev/null || true; PID=""
 start; check_tree
 grep -q 'still running on this data directory\|stale postmaster.pid' "$LOG" || { echo "recovery was not exercised"; exit 1; }
 kill -INT "$PID"; wait "$PID" || true; PID=""
+
+# `npm start` = prestart (build) then `exec node …`: npm forwards SIGINT/SIGTERM to its child, which must be node
+# itself (dash does not exec the last command of `sh -c` on its own), so the signal reaches the process that stops
+# PostgreSQL.
+for SIG in TERM INT; do
+  echo "e2e: SIG$SIG to npm start stops node and PostgreSQL and frees both ports"
+  PORT=$PORT EMBEDDED_PG_PORT=$PG_PORT DATA_DIR=$DATA_DIR npm start >>"$LOG" 2>&1 &
+  PID=$!
+  wait_ready "$PID" || fail "npm start did not serve"
+  check_tree
+  NODE_PID=$(pgrep -P "$PID" | head -1)
+  grep -q 'dist/src/main.js' "/proc/$NODE_PID/cmdline" 2>/dev/null || fail "npm's child is not node: $(tr '\0' ' ' <"/proc/$NODE_PID/cmdline")"
+  PG_PID=$(head -1 "$DATA_DIR/pgdata/postmaster.pid")
+  STOPS=$(grep -c '"msg":"stopped"' "$LOG" || true)
+  kill -"$SIG" "$PID"; wait "$PID" || true; PID=""
+  for _ in $(seq 1 20); do
+    if ! kill -0 "$NODE_PID" 2>/dev/null && ! kill -0 "$PG_PID" 2>/dev/null; then break; fi
+    sleep 0.5
+  done
+  if kill -0 "$NODE_PID" 2>/dev/null; then fail "node ($NODE_PID) outlived npm start after SIG$SIG"; fi
+  if kill -0 "$PG_PID" 2>/dev/null || postgres_on "$DATA_DIR"; then fail "PostgreSQL outlived npm start after SIG$SIG"; fi
+  if port_open "$PORT"; then fail "port $PORT still taken after SIG$SIG"; fi
+  if port_open "$PG_PORT"; then fail "port $PG_PORT still taken after SIG$SIG"; fi
+  [ "$(grep -c '"msg":"stopped"' "$LOG")" -eq $((STOPS + 1)) ] || fail "no clean stop logged after SIG$SIG"
+done
 echo "e2e: ok"

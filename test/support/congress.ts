@@ -25,8 +25,31 @@ export async function schedule(app: TestApp, orgUuid: string, plannedStart: stri
   return body.data.congressSchedule.congress;
 }
 
-export async function recordHeld(app: TestApp, c: CongressRef, heldStart: string, heldEnd = heldStart, extra: Record<string, unknown> = {}) {
+/** Records the superior's approval (stage APPROVED) through the API; fails the test on any user error. */
+export async function approve(app: TestApp, c: CongressRef, effectiveOn: string): Promise<CongressRef & Record<string, unknown>> {
+  const { body } = await app.gql(ADVANCE, { input: { id: c.id, version: c.version, stage: 'APPROVED', effectiveOn } });
+  if (body.errors || body.data.congressAdvance.userErrors.length) throw new Error(JSON.stringify(body.errors ?? body.data.congressAdvance.userErrors));
+  return body.data.congressAdvance.congress;
+}
+
+type RecordResult = { congress: (CongressRef & Record<string, unknown>) | null; userErrors: { code: string; message: string; field: string[] }[] };
+
+async function record(app: TestApp, c: CongressRef, heldStart: string, heldEnd: string, extra: Record<string, unknown>): Promise<RecordResult> {
   const { body } = await app.gql(RECORD, { input: { id: c.id, version: c.version, heldStart, heldEnd, committeeFormation: 'ELECTED', ...extra } });
   if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data.congressRecordResult as { congress: (CongressRef & Record<string, unknown>) | null; userErrors: { code: string; message: string; field: string[] }[] };
+  return body.data.congressRecordResult;
+}
+
+/**
+ * Records a congress as held (ELECTED unless `extra` says otherwise). A congress is held only after the superior's
+ * approval: when that is all that stops it (NOT_APPROVED alone), records APPROVED first — effective on the closing
+ * day, so the stage on every earlier day reads as the test left it — then records the result. Other refusals are
+ * returned as they are (nothing written).
+ */
+export async function recordHeld(app: TestApp, c: CongressRef, heldStart: string, heldEnd = heldStart, extra: Record<string, unknown> = {}): Promise<RecordResult> {
+  const first = await record(app, c, heldStart, heldEnd, extra);
+  if (first.userErrors.length !== 1 || first.userErrors[0].code !== 'NOT_APPROVED') return first;
+  const { body } = await app.gql(ADVANCE, { input: { id: c.id, version: c.version, stage: 'APPROVED', effectiveOn: heldEnd } });
+  if (body.errors || body.data.congressAdvance.userErrors.length) return first;
+  return record(app, body.data.congressAdvance.congress, heldStart, heldEnd, extra);
 }

@@ -3,8 +3,8 @@ import crypto from 'node:crypto';
 import type { Server } from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { silentLogger } from '../../src/common/log';
-import { initOrm } from '../../src/database/orm';
+import { silentLogger, type Logger } from '../../src/common/log';
+import { databaseReady, initOrm } from '../../src/database/orm';
 import { createApp } from '../../src/server/app';
 import { buildTree, type TreeSpec } from '../../seeds/tree-builder';
 import { adminQuery, runPrefix, templateName, withDatabase } from './databases';
@@ -28,21 +28,21 @@ export interface TestApp {
 }
 
 /** An API on its own fresh database (cloned from the migrated template), served over real HTTP on a free port. */
-export async function startTestApp(opts: { today?: string } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { today?: string; logger?: Logger; acquireTimeoutMs?: number } = {}): Promise<TestApp> {
   const adminUrl = process.env.DAIHOI_TEST_ADMIN_URL;
   if (!adminUrl) throw new Error('DAIHOI_TEST_ADMIN_URL is not set: run the tests through jest (globalSetup).');
   const database = `${runPrefix()}${crypto.randomBytes(6).toString('hex')}`;
   const template = await ensureTemplate(adminUrl);
   await adminQuery(adminUrl, `create database ${database} template ${template}`);
   const dbUrl = withDatabase(adminUrl, database);
-  const orm = await initOrm(dbUrl, { poolMax: 10, logger: silentLogger });
+  const orm = await initOrm(dbUrl, { poolMax: 10, logger: silentLogger, acquireTimeoutMs: opts.acquireTimeoutMs });
   const today = opts.today ?? '2026-11-27';
   const { app, apollo } = await createApp({
     orm,
     config: { introspection: true, sqlStatementHeader: true },
-    logger: silentLogger,
+    logger: opts.logger ?? silentLogger,
     today: () => today,
-    ready: async () => true,
+    ready: () => databaseReady(orm),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

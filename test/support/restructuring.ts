@@ -59,3 +59,24 @@ export async function enact(app: TestApp, d: HistoricDecision) {
 }
 
 export { globalId };
+
+export interface RestructuringRef {
+  id: string;
+  version: number;
+}
+
+/** Proposes through the API; fails the test on any error. */
+export async function proposeOk(app: TestApp, input: Record<string, unknown>): Promise<RestructuringRef> {
+  return ok((await app.gql(PROPOSE, { input })).body, 'restructuringPropose');
+}
+
+/** Records the decision (effective on `effectiveOn`, decided the same day unless told) through the API. */
+export async function approveOk(app: TestApp, r: RestructuringRef, effectiveOn: string, decisionDate = effectiveOn): Promise<RestructuringRef> {
+  const input = { id: r.id, version: r.version, decisionNumber: '1-QĐ/TW', decisionDate, issuer: 'Bộ Chính trị', effectiveOn };
+  return ok((await app.gql(APPROVE, { input })).body, 'restructuringApprove');
+}
+
+/** Applies through the API. */
+export async function applyOk(app: TestApp, r: RestructuringRef): Promise<RestructuringRef> {
+  return ok((await app.gql(APPLY, { input: { id: r.id, version: r.version } })).body, 'restructuringApply');
+}

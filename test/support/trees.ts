@@ -50,3 +50,39 @@ export function smallTree(p: string): TreeSpec {
     ],
   };
 }
+
+/**
+ * Cells of chosen sizes, codes prefixed so each test builds its own:
+ *   P-TW → P-BLOC → P-M (ministry) → P-B (base committee) → P-C1, P-C2, … (cells, `cellMembers`)
+ *                                  → P-BC1, P-BC2, … (base cells, `baseCellMembers`)
+ */
+export function cellsTree(p: string, cellMembers: number[], baseCellMembers: number[] = []): TreeSpec {
+  return {
+    code: `${p}-TW`,
+    name: `Ban Chấp hành ${p}`,
+    level: 'CENTRAL_COMMITTEE',
+    children: [
+      {
+        code: `${p}-BLOC`,
+        name: `Đảng bộ Khối ${p}`,
+        level: 'DIRECTLY_UNDER_CENTRAL',
+        children: [
+          {
+            code: `${p}-M`,
+            name: `Đảng ủy Bộ ${p}`,
+            level: 'ABOVE_BASE',
+            children: [
+              {
+                code: `${p}-B`,
+                name: `Đảng bộ Cơ quan ${p}`,
+                level: 'BASE_COMMITTEE',
+                children: cellMembers.map((members, i) => ({ code: `${p}-C${i + 1}`, name: `Chi bộ ${i + 1} ${p}`, level: 'CELL' as const, members })),
+              },
+              ...baseCellMembers.map((members, i) => ({ code: `${p}-BC${i + 1}`, name: `Chi bộ cơ sở ${i + 1} ${p}`, level: 'BASE_CELL' as const, members })),
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}

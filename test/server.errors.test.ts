@@ -1,0 +1,131 @@
+import type { Server } from 'node:http';
+import { createLogger } from '../src/common/log';
+import { createApp } from '../src/server/app';
+import { startTestApp, type TestApp } from './support/harness';
+
+/**
+ * What the HTTP layer answers when the request never reaches GraphQL execution: a body the JSON parser refuses, a
+ * body that is not JSON, an unknown route, a route that fails. Always a GraphQL-shaped JSON body with the right
+ * status, never Express's HTML page, a stack trace or a server path — with NODE_ENV unset and in production alike.
+ */
+
+interface Case {
+  name: string;
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  status: number;
+  code: string;
+}
+
+const SAVED_NODE_ENV = process.env.NODE_ENV;
+const QUERY = JSON.stringify({ query: '{ __typename }' });
+const CASES: Case[] = [
+  { name: 'invalid JSON', body: '{"query": "{ __typename }"', status: 400, code: 'BAD_USER_INPUT' },
+  { name: 'JSON that is not an object (strict parser)', body: '"{ __typename }"', status: 400, code: 'BAD_USER_INPUT' },
+  { name: 'a body over the size limit', body: JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(300_000) } }), status: 413, code: 'BAD_USER_INPUT' },
+  { name: 'a charset other than UTF-8', headers: { 'content-type': 'application/json; charset=latin1' }, body: QUERY, status: 415, code: 'BAD_USER_INPUT' },
+  { name: 'an unsupported content encoding', headers: { 'content-type': 'application/json', 'content-encoding': 'compress' }, body: QUERY, status: 415, code: 'BAD_USER_INPUT' },
+  { name: 'a gzip body that does not inflate', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: Buffer.from('not gzip at all'), status: 400, code: 'BAD_USER_INPUT' },
+  { name: 'a body that is not JSON', headers: { 'content-type': 'application/xml' }, body: '<query>{ __typename }</query>', status: 415, code: 'BAD_USER_INPUT' },
+  { name: 'a POST without a content type', headers: {}, body: Buffer.from(QUERY), status: 415, code: 'BAD_USER_INPUT' },
+  { name: 'a text/plain POST', headers: { 'content-type': 'text/plain' }, body: QUERY, status: 415, code: 'BAD_USER_INPUT' },
+  { name: 'an unknown route', method: 'GET', path: '/graphq', status: 404, code: 'NOT_FOUND' },
+  { name: 'an unknown route, POSTed to', path: '/api/graphql', headers: { 'content-type': 'application/json' }, body: QUERY, status: 404, code: 'NOT_FOUND' },
+  { name: 'a known path with another method', method: 'DELETE', path: '/healthz', status: 404, code: 'NOT_FOUND' },
+];
+
+async function send(url: string, c: Pick<Case, 'method' | 'path' | 'headers' | 'body'>) {
+  const res = await fetch(`${url}${c.path ?? '/graphql'}`, {
+    method: c.method ?? 'POST',
+    headers: c.headers ?? { 'content-type': 'application/json' },
+    body: c.body,
+  });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+/** Nothing of the server's insides: no HTML, no stack frame, no file path, no module name. */
+function expectNothingLeaked(text: string) {
+  expect(text).not.toMatch(/<html|<!DOCTYPE|<pre>/i);
+  expect(text).not.toMatch(/\bat [\w.<>]+ \(|\.js:\d+|\.ts:\d+/);
+  expect(text).not.toMatch(/node_modules|stack/i);
+  expect(text).not.toContain(process.cwd());
+  expect(text).not.toMatch(/SyntaxError|PayloadTooLargeError|UnsupportedMediaTypeError/);
+}
+
+describe.each([
+  ['unset', undefined],
+  ['production', 'production'],
+])('with NODE_ENV %s', (_label, nodeEnv) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app.close();
+    process.env.NODE_ENV = SAVED_NODE_ENV;
+  });
+
+  it.each(CASES.map((c) => [c.name, c] as const))('%s: GraphQL-shaped JSON, the right status, nothing leaked', async (_name, c) => {
+    const res = await send(app.url, c);
+    expect(res.status).toBe(c.status);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(JSON.parse(res.text)).toEqual({ errors: [{ message: expect.any(String), extensions: { code: c.code } }] });
+    expectNothingLeaked(res.text);
+    expect(res.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9._:-]+$/);
+  });
+});
+
+describe('an unexpected error in a route', () => {
+  let app: TestApp;
+  let server: Server;
+  let url: string;
+  const lines: Record<string, unknown>[] = [];
+  let stopApollo: () => Promise<void>;
+
+  beforeAll(async () => {
+    delete process.env.NODE_ENV;
+    app = await startTestApp();
+    const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const { app: express, apollo } = await createApp({
+      orm: app.orm,
+      config: { introspection: true, sqlStatementHeader: false },
+      logger,
+      today: () => '2026-11-27',
+      ready: async () => {
+        throw new Error('readiness probe exploded in /srv/daihoi/secret.js');
+      },
+    });
+    stopApollo = () => apollo.stop();
+    server = await new Promise((resolve) => {
+      const s = express.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await stopApollo();
+    await app.close();
+    process.env.NODE_ENV = SAVED_NODE_ENV;
+  });
+
+  it('is a masked JSON 500 naming the request id, logged once with the details', async () => {
+    const res = await send(url, { method: 'GET', path: '/readyz' });
+    const requestId = res.headers.get('x-request-id');
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(JSON.parse(res.text)).toEqual({
+      errors: [{ message: `Internal server error (request ${requestId})`, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }],
+    });
+    expectNothingLeaked(res.text);
+    expect(res.text).not.toMatch(/exploded|secret/);
+    const logged = lines.filter((l) => l.requestId === requestId);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ level: 'error', err: { message: expect.stringContaining('readiness probe exploded') } });
+  });
+});
