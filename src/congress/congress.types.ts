@@ -95,7 +95,7 @@ export class CongressType {
   }
 }
 
-@ObjectType({ description: 'A stage change of a congress.', simpleResolvers: true })
+@ObjectType('CongressEvent', { description: 'A stage change of a congress.', simpleResolvers: true })
 export class CongressEventType {
   @Field(() => CongressStage, { nullable: true }) fromStage!: CongressStage | null;
   @Field(() => CongressStage) toStage!: CongressStage;

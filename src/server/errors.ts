@@ -27,7 +27,10 @@ export function createErrorFormatter(logger: Logger) {
       return { message: 'Invalid argument', locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
     }
     if (code && CLIENT_CODES.has(code)) {
-      return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
+      // What names the input at fault stays (`argument`, `field`); anything else an inner layer attached does not.
+      const { argument, field } = (formatted.extensions ?? {}) as { argument?: unknown; field?: unknown };
+      const named = { ...(typeof argument === 'string' ? { argument } : {}), ...(typeof field === 'string' || Array.isArray(field) ? { field } : {}) };
+      return { ...formatted, extensions: { code: 'BAD_USER_INPUT', ...named } };
     }
     const deliberate = original instanceof GraphQLError && code !== undefined && code !== 'INTERNAL_SERVER_ERROR' && (ERROR_CODES as readonly string[]).includes(code);
     if (deliberate) {

@@ -54,7 +54,7 @@ export async function bruteStatuses(app: TestApp, date: string): Promise<BruteSt
   const [{ term }] = await app.readBack<{ term: string }>(`select code as term from term where is_current`);
   const congresses = new Map(
     (await app.readBack<{ org: string; id: string; pilot: boolean; mode: string; override: string | null; heldEnd: string | null }>(
-      `select organization_id as org, id, pilot, mode, deadline_override::text as override, held_end::text as "heldEnd" from congress where term = $1`, [term],
+      `select organization_id as org, id, pilot, mode, deadline_override::text as override, held_end::text as "heldEnd" from congress where term = $1 and round = 1`, [term], // the roll-up counts the term-opening congress
     )).map((c) => [c.org, c]),
   );
   const events = await app.readBack<{ congress: string; stage: string; on: string }>(

@@ -173,7 +173,7 @@ export class QueryPlan {
   /**
    * Grows the query toward what the last response did not cover; returns how many fields it added (0: done).
    * - every root field, in one alias per argument variant (dates, ranges, filters, each code, an id of each type);
-   * - a field not executed yet is added where its type last appeared;
+   * - a field not executed yet is added where its type first appeared (non-null);
    * - for a type that never appeared, every selection set where some type appeared that can lead to it gets the first
    *   step of a shortest way there, selecting only `__typename` (so every variant of the root fields is explored for
    *   it, not only the first, and the query stays small).

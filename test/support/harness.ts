@@ -122,12 +122,16 @@ const SNAPSHOT_TABLES = [
   'restructuring_pending',
   'restructuring_event',
   'organization_lineage',
+  'congress_rule',
+  'congress_level_rule',
+  'progress_counter',
+  'progress_override',
 ];
 
 /** Everything the business tables hold, read through a fresh connection, for "the database is unchanged" assertions. */
 export async function snapshot(app: TestApp) {
   const out: Record<string, unknown[]> = {};
-  for (const table of SNAPSHOT_TABLES) out[table] = await app.readBack(`select * from ${table} order by 1, 2`);
+  for (const table of SNAPSHOT_TABLES) out[table] = await app.readBack(`select * from ${table} t order by t::text`);
   return out;
 }
 
