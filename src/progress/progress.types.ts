@@ -72,7 +72,7 @@ export class ProgressType {
   @Field(() => Int, { description: 'Pilot congresses held.' }) pilotHeld!: number;
   @Field(() => Int, { description: 'Expected two-content congresses (merged or new organisations).' }) twoContent!: number;
   @Field(() => Int) postponed!: number;
-  @Field(() => Int, { description: 'Organisations in scope taking part in a pending restructuring (as of now).' }) restructuringPending!: number;
+  @Field(() => Int, { description: 'Organisations in scope claimed by a pending restructuring as SOURCE, TARGET or MOVED (as of now); parents that only give or receive are not counted.' }) restructuringPending!: number;
 
   static from(data: ProgressData, organizationId: string, scope: ProgressScope, asOf: string): ProgressType {
     return Object.assign(new ProgressType(), {
