@@ -6,6 +6,7 @@ import { recordCongressResult } from '../src/congress/congress.service';
 import { findDrift } from '../src/progress/progress.rebuild';
 import { ADVANCE, recordHeld, schedule } from './support/congress';
 import { globalId, startTestApp, type TestApp } from './support/harness';
+import { blocTree } from './support/trees';
 
 const TODAY = '2026-11-27';
 let app: TestApp;
@@ -22,19 +23,7 @@ const gid = (ids: Map<string, string>, code: string) => globalId('Organization',
 
 /** P-TW → P-BLOC → P-DBTC (above base) → `below` (default: a base cell P-BC of 12 members). */
 function tree(p: string, below: TreeSpec[] = [{ code: `${p}-BC`, name: `Chi bộ cơ sở ${p}`, level: 'BASE_CELL', members: 12 }]): TreeSpec {
-  return {
-    code: `${p}-TW`,
-    name: `Ban Chấp hành ${p}`,
-    level: 'CENTRAL_COMMITTEE',
-    children: [
-      {
-        code: `${p}-BLOC`,
-        name: `Đảng bộ Khối ${p}`,
-        level: 'DIRECTLY_UNDER_CENTRAL',
-        children: [{ code: `${p}-DBTC`, name: `Đảng ủy Bộ Tài chính ${p}`, level: 'ABOVE_BASE', children: below }],
-      },
-    ],
-  };
+  return blocTree(p, [{ code: `${p}-DBTC`, name: `Đảng ủy Bộ Tài chính ${p}`, level: 'ABOVE_BASE', children: below }]);
 }
 
 async function gql(query: string, variables?: Record<string, unknown>) {
