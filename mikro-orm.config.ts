@@ -2,7 +2,6 @@ import { defineConfig } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { SeedManager } from '@mikro-orm/seeder';
 import { migrationsList } from './migrations';
-import { ProgressFlushSubscriber } from './src/progress/progress.subscriber';
 import { Congress, CongressEvent, Term, TermCalendarEntry } from './src/congress/congress.entity';
 import { Organization, OrganizationPlacement } from './src/organization/organization.entity';
 import { OrganizationLineage, Restructuring, RestructuringEvent, RestructuringParticipant } from './src/restructuring/restructuring.entity';
@@ -25,7 +24,6 @@ export default defineConfig({
   entities,
   clientUrl: process.env.DATABASE_URL,
   extensions: [Migrator, SeedManager],
-  subscribers: [new ProgressFlushSubscriber()],
   discovery: { warnWhenNoEntities: true },
   migrations: {
     migrationsList,

@@ -5,6 +5,8 @@ import { Migration20261128000004_progress } from './Migration20261128000004_prog
 import { Migration20261129000005_progress_held_late } from './Migration20261129000005_progress_held_late';
 import { Migration20261129000006_congress_rules } from './Migration20261129000006_congress_rules';
 import { Migration20261129000007_restructuring_roles } from './Migration20261129000007_restructuring_roles';
+import { Migration20261129000008_audit } from './Migration20261129000008_audit';
+import { Migration20261129000009_dated_values } from './Migration20261129000009_dated_values';
 
 /** Every migration, in order. Listed explicitly so compiled and TypeScript runs apply the same set. */
 export const migrationsList = [
@@ -15,4 +17,6 @@ export const migrationsList = [
   { name: 'Migration20261129000005_progress_held_late', class: Migration20261129000005_progress_held_late },
   { name: 'Migration20261129000006_congress_rules', class: Migration20261129000006_congress_rules },
   { name: 'Migration20261129000007_restructuring_roles', class: Migration20261129000007_restructuring_roles },
+  { name: 'Migration20261129000008_audit', class: Migration20261129000008_audit },
+  { name: 'Migration20261129000009_dated_values', class: Migration20261129000009_dated_values },
 ];

@@ -1,6 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Tx } from '../src/common/kernel';
 import { addDays } from '../src/common/dates';
-import { sqlOf } from '../src/common/sql';
 import { uuidFromName } from '../src/common/uuid';
 import { CommitteeFormation, CongressMode, CongressStage } from '../src/congress/congress.enums';
 import { advanceCongress, derivedCongressId, recordCongressResult, rescheduleCongress, scheduleCongress } from '../src/congress/congress.service';
@@ -14,8 +13,8 @@ import type { HistoricDecision } from './history-2025';
 const ACTOR = 'demo seed';
 
 /** Looks organisations up by code (the seed's ids plus those the restructurings created). */
-export async function idsByCode(em: EntityManager, codes: string[]): Promise<Map<string, string>> {
-  const rows = await sqlOf(em)<{ code: string; id: string }>('select code, id from organization where code = any(?::text[])', [codes]);
+export async function idsByCode(tx: Tx, codes: string[]): Promise<Map<string, string>> {
+  const rows = await tx.sql<{ code: string; id: string }>('select code, id from organization where code = any(?::text[])', [codes]);
   return new Map(rows.map((r) => [r.code, r.id]));
 }
 
@@ -23,15 +22,15 @@ export async function idsByCode(em: EntityManager, codes: string[]): Promise<Map
  * Proposes, approves and applies a historic decision through the services (the rules a user would meet), as far as
  * it had gone by `today`: not decided yet, it is not there; decided but not yet in effect, it is APPROVED and pending.
  */
-export async function enactDecision(em: EntityManager, d: HistoricDecision, today: string): Promise<void> {
+export async function enactDecision(tx: Tx, d: HistoricDecision, today: string): Promise<void> {
   if (d.decisionDate > today) return;
   const newCodes = new Set((d.newTargets ?? []).map((t) => t.code));
   const codes = [...(d.sources ?? []), ...(d.targets ?? []), ...(d.moves ?? []).flatMap((m) => [m.code, m.newParentCode]), ...(d.newTargets ?? []).map((t) => t.parentCode), ...(d.rename ? [d.rename.code] : [])];
-  const ids = await idsByCode(em, codes.filter((c) => !newCodes.has(c)));
+  const ids = await idsByCode(tx, codes.filter((c) => !newCodes.has(c)));
   const id = (code: string) => ids.get(code)!;
   const parent = (code: string) => (newCodes.has(code) ? { parentCode: code } : { parentId: id(code) });
   let r = await proposeRestructuring(
-    em,
+    tx,
     {
       id: uuidFromName('Restructuring', d.code),
       kind: RestructuringKind[d.kind],
@@ -49,9 +48,9 @@ export async function enactDecision(em: EntityManager, d: HistoricDecision, toda
     },
     today,
   );
-  r = await approveRestructuring(em, { id: r.id, version: r.version, decisionNumber: d.decisionNumber, decisionDate: d.decisionDate, issuer: d.issuer, effectiveOn: d.effectiveOn, actor: ACTOR });
-  if (d.effectiveOn <= today) await applyRestructuring(em, { id: r.id, version: r.version, actor: ACTOR });
-  em.clear();
+  r = await approveRestructuring(tx, { id: r.id, version: r.version, decisionNumber: d.decisionNumber, decisionDate: d.decisionDate, issuer: d.issuer, effectiveOn: d.effectiveOn, actor: ACTOR });
+  if (d.effectiveOn <= today) await applyRestructuring(tx, { id: r.id, version: r.version, actor: ACTOR });
+  tx.em.clear();
 }
 
 interface Story {
@@ -74,52 +73,54 @@ export const SUCCESSOR_CONGRESSES: Story[] = [
 ];
 
 /** Tells a successor's congress up to `today`; nothing when the restructuring creating it is not in effect yet. */
-export async function tellSuccessorCongress(em: EntityManager, s: Story, today: string): Promise<void> {
-  const id = (await idsByCode(em, [s.code])).get(s.code);
-  const [found] = id ? await congressesByOrganizations(sqlOf(em), [id]) : [];
+export async function tellSuccessorCongress(tx: Tx, s: Story, today: string): Promise<void> {
+  const id = (await idsByCode(tx, [s.code])).get(s.code);
+  const [found] = id ? await congressesByOrganizations(tx.sql, [id]) : [];
   if (!found) return; // opened when the restructuring takes effect
-  let c = await rescheduleCongress(em, { id: found.id, version: found.version, plannedStart: s.start, plannedEnd: s.end });
+  // Planned from the day the committee was established (plans are dated: earlier dates have none).
+  const [{ establishedOn }] = await tx.sql<{ establishedOn: string }>('select established_on::text as "establishedOn" from organization where id = ?', [id]);
+  let c = await rescheduleCongress(tx, { id: found.id, version: found.version, plannedStart: s.start, plannedEnd: s.end, effectiveOn: establishedOn });
   for (const [stage, days] of [[CongressStage.DOCUMENTS_DRAFTED, -40], [CongressStage.PERSONNEL_PLANNED, -25], [CongressStage.APPROVED, -10]] as const) {
     if (addDays(s.start, days) > today) return;
-    c = await advanceCongress(em, { id: c.id, version: c.version, stage, effectiveOn: addDays(s.start, days), actor: ACTOR }, today);
+    c = await advanceCongress(tx, { id: c.id, version: c.version, stage, effectiveOn: addDays(s.start, days), actor: ACTOR }, today);
   }
   if (s.end > today) return;
   c = await recordCongressResult(
-    em,
+    tx,
     { id: c.id, version: c.version, heldStart: s.start, heldEnd: s.end, delegatesConvened: s.convened, delegatesAttending: s.convened - 3, committeeSize: s.committee, committeeFormation: CommitteeFormation.APPOINTED, delegatesToSuperior: { appointed: Math.round(s.convened / 10) }, actor: ACTOR },
     today,
   );
-  if (addDays(s.end, 14) <= today) await advanceCongress(em, { id: c.id, version: c.version, stage: CongressStage.RESULTS_CONFIRMED, effectiveOn: addDays(s.end, 14), actor: ACTOR }, today);
-  em.clear();
+  if (addDays(s.end, 14) <= today) await advanceCongress(tx, { id: c.id, version: c.version, stage: CongressStage.RESULTS_CONFIRMED, effectiveOn: addDays(s.end, 14), actor: ACTOR }, today);
+  tx.em.clear();
 }
 
 /** The 14th National Congress, 19–23 January 2026: 1,586 delegates. */
-export async function tellNationalCongress(em: EntityManager, today: string): Promise<void> {
-  const ids = await idsByCode(em, ['TW']);
+export async function tellNationalCongress(tx: Tx, today: string): Promise<void> {
+  const ids = await idsByCode(tx, ['TW']);
   const organizationId = ids.get('TW')!;
-  let c = await scheduleCongress(em, { id: derivedCongressId(organizationId, '2025-2030'), organizationId, term: '2025-2030', plannedStart: '2026-01-19', plannedEnd: '2026-01-23', ordinal: 14, mode: CongressMode.FULL, actor: ACTOR });
+  let c = await scheduleCongress(tx, { id: derivedCongressId(organizationId, '2025-2030'), organizationId, term: '2025-2030', plannedStart: '2026-01-19', plannedEnd: '2026-01-23', ordinal: 14, mode: CongressMode.FULL, actor: ACTOR });
   for (const [stage, effectiveOn] of [[CongressStage.PLAN_ISSUED, '2025-02-15'], [CongressStage.DOCUMENTS_DRAFTED, '2025-10-15'], [CongressStage.PERSONNEL_PLANNED, '2025-11-20'], [CongressStage.APPROVED, '2026-01-10']] as const) {
     if (effectiveOn > today) return;
-    c = await advanceCongress(em, { id: c.id, version: c.version, stage, effectiveOn, actor: ACTOR }, today);
+    c = await advanceCongress(tx, { id: c.id, version: c.version, stage, effectiveOn, actor: ACTOR }, today);
   }
   if ('2026-01-23' > today) return;
   await recordCongressResult(
-    em,
+    tx,
     { id: c.id, version: c.version, heldStart: '2026-01-19', heldEnd: '2026-01-23', delegatesConvened: 1586, committeeFormation: CommitteeFormation.ELECTED, actor: ACTOR },
     today,
   );
-  em.clear();
+  tx.em.clear();
 }
 
 /** Proposed on 20 Oct 2026 to take effect on 1 Jan 2027, and still waiting on a decision. */
 export const PENDING_MERGER = { code: '2027-01-01-HVTC-CB10', proposedOn: '2026-10-20', effectiveOn: '2027-01-01' };
 
 /** Two cells of the Academy of Finance proposed to merge (from `PENDING_MERGER.proposedOn` on, pending). */
-export async function proposePendingMerger(em: EntityManager, today: string): Promise<void> {
+export async function proposePendingMerger(tx: Tx, today: string): Promise<void> {
   if (PENDING_MERGER.proposedOn > today) return;
-  const ids = await idsByCode(em, ['BTC-HVTC', 'BTC-HVTC-CB01', 'BTC-HVTC-CB02']);
+  const ids = await idsByCode(tx, ['BTC-HVTC', 'BTC-HVTC-CB01', 'BTC-HVTC-CB02']);
   await proposeRestructuring(
-    em,
+    tx,
     {
       id: uuidFromName('Restructuring', PENDING_MERGER.code),
       kind: RestructuringKind.MERGE,

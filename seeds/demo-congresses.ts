@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Tx } from '../src/common/kernel';
 import { addDays } from '../src/common/dates';
 import { CommitteeFormation, CongressStage } from '../src/congress/congress.enums';
 import { advanceCongress, derivedCongressId, postponeCongress, recordCongressResult, scheduleCongress } from '../src/congress/congress.service';
@@ -84,10 +84,10 @@ export function planDemoCongresses(tree: TreeSpec): Planned[] {
 }
 
 /** Tells the stories of `planned` whose organisation `which` selects. */
-export async function tellCongresses(em: EntityManager, planned: Planned[], ids: Map<string, string>, today: string, which: (code: string) => boolean) {
+export async function tellCongresses(tx: Tx, planned: Planned[], ids: Map<string, string>, today: string, which: (code: string) => boolean) {
   for (const p of planned.filter((p) => which(p.node.code))) {
-    await tell(em, p, ids.get(p.node.code)!, today);
-    em.clear(); // keep the unit of work small: each flush walks every managed entity
+    await tell(tx, p, ids.get(p.node.code)!, today);
+    tx.em.clear(); // keep the unit of work small: each flush walks every managed entity
   }
 }
 
@@ -97,10 +97,10 @@ export const isEndedIn2025 = (code: string) => endedIn2025.has(code);
  * One congress's story through the services, so the demo obeys every rule a user would meet, told up to `today`:
  * nothing effective after it is recorded, so whatever stage the demo shows accepts the next step.
  */
-async function tell(em: EntityManager, p: Planned, organizationId: string, today: string) {
+async function tell(tx: Tx, p: Planned, organizationId: string, today: string) {
   const { node, start } = p;
   const length = LENGTH[node.level];
-  let c: CongressRow = await scheduleCongress(em, {
+  let c: CongressRow = await scheduleCongress(tx, {
     id: derivedCongressId(organizationId, '2025-2030'),
     organizationId,
     term: '2025-2030',
@@ -128,24 +128,24 @@ async function tell(em: EntityManager, p: Planned, organizationId: string, today
   const untold = (date: string) => date > today || (!!cutoff && date >= cutoff);
   for (const [stage, effectiveOn] of steps) {
     if (untold(effectiveOn)) return;
-    c = await advanceCongress(em, { id: c.id, version: c.version, stage, effectiveOn, actor: 'demo seed' }, today);
+    c = await advanceCongress(tx, { id: c.id, version: c.version, stage, effectiveOn, actor: 'demo seed' }, today);
   }
   if (p.late) {
     const newStart = p.heldStart;
     if (untold(addDays(start, -3))) return;
     c = await postponeCongress(
-      em,
+      tx,
       { id: c.id, version: c.version, reason: POSTPONED[node.code] ?? 'Lùi thời gian để hoàn thiện văn kiện', plannedStart: newStart, plannedEnd: addDays(newStart, length - 1), effectiveOn: addDays(start, -3), actor: 'demo seed' },
       today,
     );
     if (untold(addDays(newStart, -10))) return;
-    c = await advanceCongress(em, { id: c.id, version: c.version, stage: CongressStage.APPROVED, effectiveOn: addDays(newStart, -10), actor: 'demo seed' }, today);
+    c = await advanceCongress(tx, { id: c.id, version: c.version, stage: CongressStage.APPROVED, effectiveOn: addDays(newStart, -10), actor: 'demo seed' }, today);
   }
   if (!p.held || p.end > today) return;
   const heldStart = addDays(p.end, -(length - 1));
   const size = node.level === 'CELL' || node.level === 'BASE_CELL' ? (node.members ?? 20) : 80 + (hash(node.code) % 220);
   c = await recordCongressResult(
-    em,
+    tx,
     {
       id: c.id,
       version: c.version,
@@ -162,6 +162,6 @@ async function tell(em: EntityManager, p: Planned, organizationId: string, today
   );
   const confirmed = addDays(p.end, 14);
   if (confirmed <= today) {
-    await advanceCongress(em, { id: c.id, version: c.version, stage: CongressStage.RESULTS_CONFIRMED, effectiveOn: confirmed, actor: 'demo seed' }, today);
+    await advanceCongress(tx, { id: c.id, version: c.version, stage: CongressStage.RESULTS_CONFIRMED, effectiveOn: confirmed, actor: 'demo seed' }, today);
   }
 }

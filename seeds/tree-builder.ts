@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Tx } from '../src/common/kernel';
 import { uuidFromName } from '../src/common/uuid';
 import { hash } from './hash';
 import { OrganizationLevel } from '../src/organization/organization.levels';
@@ -17,10 +17,10 @@ export interface TreeSpec {
 }
 
 /** Builds the tree depth first; ids are derived from codes so they are stable across rebuilds. Returns code → uuid. */
-export async function buildTree(em: EntityManager, spec: TreeSpec, opts: { parentId?: string | null; establishedOn: string }): Promise<Map<string, string>> {
+export async function buildTree(tx: Tx, spec: TreeSpec, opts: { parentId?: string | null; establishedOn: string }): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   const visit = async (node: TreeSpec, parentId: string | null) => {
-    const row = await createOrganization(em, {
+    const row = await createOrganization(tx, {
       id: uuidFromName('Organization', node.code),
       code: node.code,
       name: node.name,
@@ -32,7 +32,7 @@ export async function buildTree(em: EntityManager, spec: TreeSpec, opts: { paren
       establishedOn: node.establishedOn ?? opts.establishedOn,
     });
     ids.set(row.code, row.id);
-    em.clear(); // keep the unit of work small while building large trees
+    tx.em.clear(); // keep the unit of work small while building large trees
     for (const child of node.children ?? []) await visit(child, row.id);
   };
   await visit(spec, opts.parentId ?? null);

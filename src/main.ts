@@ -123,7 +123,7 @@ async function main() {
     life.opens('database', () => db.close());
     await life.checkpoint();
 
-    const { app, apollo } = await createApp({ orm: db.orm, config, logger, today, ready: () => db.ready() });
+    const { app, apollo } = await createApp({ orm: db.orm, kernel: db.kernel, config, logger, today, ready: () => db.ready() });
     life.opens('graphql', () => apollo.stop());
     await life.checkpoint();
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
+import { AuditEntityResolver, AuditResolver } from './audit/audit.resolver';
 import { DateScalar } from './common/dates';
 import { CongressFieldsResolver, ScheduleConflictResolver } from './congress/congress.fields.resolver';
 import { CongressResolver } from './congress/congress.resolver';
@@ -30,6 +31,7 @@ export const resolvers = [
   OrganizationProgressResolver,
   ProgressResolver,
   OrganizationOverdueResolver,
+  AuditResolver, AuditEntityResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

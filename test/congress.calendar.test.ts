@@ -107,14 +107,15 @@ describe('the congress calendar', () => {
     expect(unknown.body.data.termCalendarSet.userErrors[0].code).toBe('NOT_FOUND');
     expect(await snapshot(app)).toEqual(before);
 
+    // Dated: in force from 1 April 2025, so 10 April reads it (setting it back the same day replaces it).
     try {
-      const set = await app.gql(SET, { input: { term: '2025-2030', level: 'CELL', deadline: '2025-04-30', maxDays: 1 } });
+      const set = await app.gql(SET, { input: { term: '2025-2030', level: 'CELL', deadline: '2025-04-30', maxDays: 1, effectiveOn: '2025-04-01' } });
       expect(set.body.data.termCalendarSet).toEqual({ entry: { term: '2025-2030', level: 'CELL', deadline: '2025-04-30', maxDays: 1, version: 2 }, userErrors: [] });
       expect((await app.gql(q)).body.data.a).toEqual({ congress: { deadline: '2025-04-30', overdue: false } });
-      const stale = await app.gql(SET, { input: { term: '2025-2030', level: 'CELL', deadline: '2025-03-31', maxDays: 1, version: 1 } });
+      const stale = await app.gql(SET, { input: { term: '2025-2030', level: 'CELL', deadline: '2025-03-31', maxDays: 1, version: 1, effectiveOn: '2025-04-01' } });
       expect(stale.body.data.termCalendarSet.userErrors[0].code).toBe('STALE_VERSION');
     } finally {
-      await app.gql(SET, { input: { term: '2025-2030', level: 'CELL', deadline: '2025-03-31', maxDays: 1 } });
+      await app.gql(SET, { input: { term: '2025-2030', level: 'CELL', deadline: '2025-03-31', maxDays: 1, effectiveOn: '2025-04-01' } });
     }
     const cal = await app.gql(`{ termCalendar { level deadline maxDays } }`);
     expect(cal.body.data.termCalendar).toContainEqual({ level: 'BASE_COMMITTEE', deadline: '2025-06-30', maxDays: 2 });

@@ -18,7 +18,7 @@ const MISSING = '0e0e0e0e-0000-4000-8000-00000000e0e0';
  */
 const UNREACHABLE_ON_DEMO: string[] = [
   // The demo's plans keep "lower levels first, upper levels after": on no date is a subordinate's congress unscheduled
-  // or planned to end after its superior's starts, so no congress has a schedule conflict (planned dates are not dated).
+  // or planned to end after its superior's starts (each plan as it stood on the date), so no congress has a schedule conflict.
   'ScheduleConflict.congress',
   'ScheduleConflict.organization',
   'ScheduleConflict.reason',

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlOf } from '../src/common/sql';
 import { findDrift } from '../src/progress/progress.rebuild';
-import { loadSynthetic } from '../src/progress/synthetic';
+import { loadSynthetic } from '../src/tools/synthetic';
 import { bruteProgress, normalise, PROGRESS_FIELDS } from './support/brute-progress';
 import { ADVANCE } from './support/congress';
 import { globalId, startTestApp, type TestApp } from './support/harness';
@@ -10,8 +10,7 @@ const TODAY = '2026-11-27';
 let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp({ today: TODAY });
-  const em = app.orm.em.fork() as EntityManager;
-  await em.transactional((tem) => loadSynthetic(sqlOf(tem as EntityManager), { orgs: 4000, seed: 7, today: TODAY }));
+  await app.write((tx) => loadSynthetic(tx, { orgs: 4000, seed: 7, today: TODAY }), { operation: 'seedSynthetic', treeLock: 'exclusive' });
 });
 afterAll(() => app.close());
 

@@ -47,8 +47,9 @@ async function held(orgUuid: string, plannedStart: string, heldStart: string, he
 }
 
 const SET_CALENDAR = `mutation($input: TermCalendarSetInput!) { termCalendarSet(input: $input) { entry { deadline } userErrors { code } } }`;
+/** Effective from 1 June 2025 (before every date these tests read), so each date sees it; setting it back the same day replaces it. */
 async function setBaseCellDeadline(deadline: string) {
-  const { termCalendarSet } = await gql(SET_CALENDAR, { input: { term: '2025-2030', level: 'BASE_CELL', deadline, maxDays: 2 } });
+  const { termCalendarSet } = await gql(SET_CALENDAR, { input: { term: '2025-2030', level: 'BASE_CELL', deadline, maxDays: 2, effectiveOn: '2025-06-01' } });
   expect(termCalendarSet).toEqual({ entry: { deadline }, userErrors: [] });
 }
 
@@ -188,8 +189,8 @@ describe('a congress held after its deadline: overdue until held, heldLate from 
     const isRecorded = new Promise<void>((resolve) => (recorded = resolve));
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const writer = (app.orm.em.fork() as EntityManager).transactional(async (tem) => {
-      await recordCongressResult(tem as EntityManager, { id: congressId, version: approved.version, heldStart: '2025-07-10', heldEnd: '2025-07-10', committeeFormation: CommitteeFormation.ELECTED }, TODAY);
+    const writer = app.write(async (tx) => {
+      await recordCongressResult(tx, { id: congressId, version: approved.version, heldStart: '2025-07-10', heldEnd: '2025-07-10', committeeFormation: CommitteeFormation.ELECTED }, TODAY);
       recorded();
       await released;
     });

@@ -1,14 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from '../src/common/dates';
 import { UserErrorException } from '../src/common/errors';
+import type { Tx } from '../src/common/kernel';
 import { sqlOf } from '../src/common/sql';
 import { CommitteeFormation, CongressStage } from '../src/congress/congress.enums';
 import { advanceCongress, postponeCongress, recordCongressResult, rescheduleCongress } from '../src/congress/congress.service';
 import { setTermCalendar } from '../src/congress/term-calendar.service';
 import { OrganizationLevel } from '../src/organization/organization.levels';
-import { createOrganization, moveOrganization } from '../src/organization/organization.service';
+import { createOrganization, moveOrganization, updateOrganization } from '../src/organization/organization.service';
+import { WATERMARK_SQL } from '../src/congress/congress.repository';
 import { findDrift } from '../src/progress/progress.rebuild';
-import { loadSynthetic, prng } from '../src/progress/synthetic';
+import { loadSynthetic, prng } from '../src/tools/synthetic';
 import { applyRestructuring } from '../src/restructuring/restructuring.apply';
 import { RestructuringKind } from '../src/restructuring/restructuring.enums';
 import { approveRestructuring, proposeRestructuring } from '../src/restructuring/restructuring.service';
@@ -21,14 +23,13 @@ let app: TestApp;
 
 beforeAll(async () => {
   app = await startTestApp({ today: TODAY });
-  const em = app.orm.em.fork() as EntityManager;
-  await em.transactional((tem) => loadSynthetic(sqlOf(tem as EntityManager), { orgs: 3000, seed: SEED, today: TODAY }));
+  await app.write((tx) => loadSynthetic(tx, { orgs: 3000, seed: SEED, today: TODAY }), { operation: 'seedSynthetic', treeLock: 'exclusive' });
 });
 afterAll(() => app.close());
 
-async function tx<T>(work: (em: EntityManager) => Promise<T>): Promise<T | null> {
+async function tx<T>(work: (tx: Tx) => Promise<T>): Promise<T | null> {
   try {
-    return await (app.orm.em.fork() as EntityManager).transactional((tem) => work(tem as EntityManager));
+    return await app.write(work);
   } catch (err) {
     if (err instanceof UserErrorException) return null; // a random change the rules refuse: nothing written
     throw err;
@@ -52,42 +53,49 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
         const o = pick(orgs);
         const c = await congressOf(o.id);
         const next = pick([CongressStage.PLAN_ISSUED, CongressStage.DOCUMENTS_DRAFTED, CongressStage.PERSONNEL_PLANNED, CongressStage.APPROVED, CongressStage.RESULTS_CONFIRMED]);
-        if (c && (await tx((em) => advanceCongress(em, { id: c.id, version: c.version, stage: next, effectiveOn: TODAY, reason: 'kiểm thử' }, TODAY)))) applied++;
+        if (c && (await tx((t) => advanceCongress(t, { id: c.id, version: c.version, stage: next, effectiveOn: TODAY, reason: 'kiểm thử' }, TODAY)))) applied++;
       } else if (r < 0.45) {
         const o = pick([...byLevel('CELL'), ...byLevel('BASE_CELL')]);
         const c = await congressOf(o.id);
-        if (c && (await tx((em) => recordCongressResult(em, { id: c.id, version: c.version, heldStart: TODAY, heldEnd: TODAY, committeeFormation: CommitteeFormation.ELECTED }, TODAY)))) applied++;
+        if (c && (await tx((t) => recordCongressResult(t, { id: c.id, version: c.version, heldStart: TODAY, heldEnd: TODAY, committeeFormation: CommitteeFormation.ELECTED }, TODAY)))) applied++;
       } else if (r < 0.55) {
         const o = pick(orgs);
         const c = await congressOf(o.id);
-        if (c && (await tx((em) => postponeCongress(em, { id: c.id, version: c.version, reason: 'kiểm thử', plannedStart: '2026-12-20', plannedEnd: '2026-12-20', effectiveOn: TODAY }, TODAY)))) applied++;
+        if (c && (await tx((t) => postponeCongress(t, { id: c.id, version: c.version, reason: 'kiểm thử', plannedStart: '2026-12-20', plannedEnd: '2026-12-20', effectiveOn: TODAY }, TODAY)))) applied++;
         const d = await congressOf(o.id);
-        if (d && (await tx((em) => rescheduleCongress(em, { id: d.id, version: d.version, plannedStart: '2026-12-21', plannedEnd: '2026-12-21', deadline: pick(['2026-11-01', '2026-12-31', '2025-05-01']) })))) applied++;
+        if (d && (await tx((t) => rescheduleCongress(t, { id: d.id, version: d.version, plannedStart: '2026-12-21', plannedEnd: '2026-12-21', deadline: pick(['2026-11-01', '2026-12-31', '2025-05-01']) })))) applied++;
       } else if (r < 0.6) {
         // An organisation with nothing scheduled (overdue once its level's deadline passed: NOT_SCHEDULED).
         const parent = pick(byLevel('ABOVE_BASE'));
         const code = `PROP-NEW-${step}`;
-        if (await tx((em) => createOrganization(em, { code, name: `Chi bộ cơ sở mới ${step}`, level: OrganizationLevel.BASE_CELL, parentId: parent.id, establishedOn: day, memberCount: 12 }))) applied++;
+        if (await tx((t) => createOrganization(t, { code, name: `Chi bộ cơ sở mới ${step}`, level: OrganizationLevel.BASE_CELL, parentId: parent.id, establishedOn: day, memberCount: 12 }))) applied++;
       } else if (r < 0.65) {
         // A level's deadline moves: congresses held between the old and the new deadline change sides (heldLate, overdue).
         const level = pick(['CELL', 'BASE_CELL', 'BASE_COMMITTEE', 'ABOVE_BASE']);
         const [{ maxDays }] = await app.readBack<{ maxDays: number }>(`select max_days as "maxDays" from term_calendar where term = '2025-2030' and level = $1`, [level]);
         const deadline = pick(['2025-03-31', '2025-05-15', '2025-06-30', '2025-08-31', '2026-11-20', '2026-12-31']);
-        if (await tx((em) => setTermCalendar(em, { term: '2025-2030', level: level as OrganizationLevel, deadline, maxDays }))) applied++;
+        // Dated: today, or a past day (refused, OUT_OF_ORDER, when the entry already changed after it).
+        const effectiveOn = pick([TODAY, day]);
+        if (await tx((t) => setTermCalendar(t, { term: '2025-2030', level: level as OrganizationLevel, deadline, maxDays, effectiveOn }))) applied++;
+        // A cell's own members change from a past day or today (the roll-up's members on earlier dates keep the old count).
+        const cell = pick([...byLevel('CELL'), ...byLevel('BASE_CELL')]);
+        const [{ version, members }] = await app.readBack<{ version: number; members: number }>(`select version, member_count as members from organization where id = $1`, [cell.id]);
+        const memberCountEffectiveOn = pick([TODAY, day]);
+        if (await tx((t) => updateOrganization(t, { id: cell.id, version, memberCount: members + 1 + Math.floor(rand() * 50), memberCountEffectiveOn }, TODAY))) applied++;
       } else if (r < 0.8) {
         const cell = pick(byLevel('CELL'));
         const target = pick([...byLevel('BASE_COMMITTEE'), ...byLevel('SUB_COMMITTEE')]);
-        if (await tx((em) => moveOrganization(em, { id: cell.id, newParentId: target.id, effectiveOn: day }))) applied++;
+        if (await tx((t) => moveOrganization(t, { id: cell.id, newParentId: target.id, effectiveOn: day }))) applied++;
         const base = pick([...byLevel('BASE_COMMITTEE'), ...byLevel('BASE_CELL')]);
         const above = pick(byLevel('ABOVE_BASE'));
-        if (await tx((em) => moveOrganization(em, { id: base.id, newParentId: above.id, effectiveOn: day }))) applied++;
+        if (await tx((t) => moveOrganization(t, { id: base.id, newParentId: above.id, effectiveOn: day }))) applied++;
       } else {
         const a = pick(byLevel('BASE_CELL'));
         const b = pick(byLevel('BASE_CELL'));
-        const done = await tx(async (em) => {
-          let rs = await proposeRestructuring(em, { kind: RestructuringKind.ABSORB, title: 'Sáp nhập', sources: [a.id], targets: [b.id], newTargets: [], moves: [] }, TODAY);
-          rs = await approveRestructuring(em, { id: rs.id, version: rs.version, decisionNumber: '1', decisionDate: day, issuer: 'x', effectiveOn: day });
-          return applyRestructuring(em, { id: rs.id, version: rs.version });
+        const done = await tx(async (t) => {
+          let rs = await proposeRestructuring(t, { kind: RestructuringKind.ABSORB, title: 'Sáp nhập', sources: [a.id], targets: [b.id], newTargets: [], moves: [] }, TODAY);
+          rs = await approveRestructuring(t, { id: rs.id, version: rs.version, decisionNumber: '1', decisionDate: day, issuer: 'x', effectiveOn: day });
+          return applyRestructuring(t, { id: rs.id, version: rs.version });
         });
         if (done) applied++;
       }
@@ -96,7 +104,7 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
     expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
     // Whatever the random steps did, the overdue lists below meet NOT_SCHEDULED as well as NOT_HELD.
     const unscheduled = { code: 'PROP-UNSCHEDULED', name: 'Chi bộ cơ sở chưa lên lịch', level: OrganizationLevel.BASE_CELL, memberCount: 12, establishedOn: '2025-01-10' };
-    expect(await tx((em) => createOrganization(em, { ...unscheduled, parentId: byLevel('ABOVE_BASE')[0].id }))).not.toBeNull();
+    expect(await tx((t) => createOrganization(t, { ...unscheduled, parentId: byLevel('ABOVE_BASE')[0].id }))).not.toBeNull();
     expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
 
     const nodes = await app.readBack<{ id: string }>(
@@ -118,6 +126,80 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
       await expectOverdueListsMatch(date);
     }
   }, 300_000); // a few thousand list queries: every organisation on every date checked
+
+  it('calendar and member-count changes dated today change no roll-up of an earlier date, on the counters path or the live one', async () => {
+    const rand = prng(SEED + 1);
+    const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+    const nodes = await app.readBack<{ id: string }>(
+      `select o.id from organization o join organization_placement p on p.organization_id = o.id and p.valid_to is null
+        where o.level in ('CENTRAL_COMMITTEE', 'DIRECTLY_UNDER_CENTRAL', 'ABOVE_BASE', 'BASE_COMMITTEE') order by o.code limit 40`,
+    );
+    const ids = nodes.map((n) => n.id);
+    const cells = await app.readBack<{ id: string }>(
+      `select o.id from organization o join organization_placement p on p.organization_id = o.id and p.valid_to is null where o.level in ('CELL', 'BASE_CELL')`,
+    );
+    /** Every roll-up of the 40 nodes on each date, both scopes, and the whole tree's overdue list: what a report shows. */
+    const reads = async (dates: string[]) => {
+      const out: Record<string, unknown> = {};
+      for (const date of dates) {
+        for (const scope of ['SUBTREE', 'CHILDREN'] as const) {
+          const query = `{ ${ids.map((id, i) => `n${i}: progress(under: "${globalId('Organization', id)}", scope: ${scope}, asOf: "${date}") { ${PROGRESS_FIELDS} upcoming(days: 30) }`).join('\n')}
+            list: organizations(first: 100, overdue: true, asOf: "${date}") { totalCount nodes { code overdueReason } } }`;
+          const { body } = await app.gql(query);
+          expect(body.errors).toBeUndefined();
+          out[`${date}|${scope}`] = body.data;
+        }
+      }
+      return out;
+    };
+    const expectBrute = async (date: string) => {
+      for (const scope of ['SUBTREE', 'CHILDREN'] as const) {
+        const query = `{ ${ids.map((id, i) => `n${i}: progress(under: "${globalId('Organization', id)}", scope: ${scope}, asOf: "${date}") { ${PROGRESS_FIELDS} }`).join('\n')} }`;
+        const { body } = await app.gql(query);
+        const brute = await bruteProgress(app, ids, date, scope);
+        ids.forEach((id, i) => expect({ seed: SEED, date, scope, id, ...normalise(body.data[`n${i}`]) }).toEqual({ seed: SEED, date, scope, id, ...brute.get(id)! }));
+      }
+    };
+    /** Calendar and member-count changes, each dated `today` (the kernel's today for the transaction). */
+    const changes = async (today: string) => {
+      let done = 0;
+      const write = <T>(work: (t: Tx) => Promise<T>) => app.kernel.withTransaction({ operation: 'test', today }, work).then(() => done++, (err) => {
+        if (!(err instanceof UserErrorException)) throw err;
+      });
+      for (const level of ['CELL', 'BASE_CELL', 'BASE_COMMITTEE', 'ABOVE_BASE']) {
+        const [{ maxDays }] = await app.readBack<{ maxDays: number }>(`select max_days as "maxDays" from term_calendar where term = '2025-2030' and level = $1`, [level]);
+        const deadline = pick(['2025-03-15', '2025-04-20', '2025-07-15', '2025-09-30', '2026-11-25', '2026-12-31']);
+        await write((t) => setTermCalendar(t, { term: '2025-2030', level: level as OrganizationLevel, deadline, maxDays }));
+      }
+      for (let i = 0; i < 20; i++) {
+        const cell = pick(cells);
+        const [{ version, members }] = await app.readBack<{ version: number; members: number }>(`select version, member_count as members from organization where id = $1`, [cell.id]);
+        await write((t) => updateOrganization(t, { id: cell.id, version, memberCount: members + 100 }, today));
+      }
+      expect(done).toBeGreaterThan(10);
+    };
+    const watermark = async () => (await app.readBack<{ d: string }>(`select d::text as d from (${WATERMARK_SQL}) w`))[0].d;
+
+    // 1. Dated today: every earlier date (read live) answers as before; today (the counters) follows the brute force.
+    const earlier = [addDays(TODAY, -1), addDays(TODAY, -10), '2025-07-01', '2025-04-15', '2024-12-04'];
+    const before = await reads(earlier);
+    await changes(TODAY);
+    expect(await reads(earlier)).toEqual(before);
+    expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
+    await expectBrute(TODAY);
+
+    // 2. Today was read from the counters (no dated change after it); changes dated a later day send it to the live
+    //    path, which must answer exactly what the counters did.
+    const later = addDays(TODAY, 3);
+    expect(await watermark()).toBe(TODAY);
+    const onToday = await reads([TODAY]);
+    await changes(later);
+    expect(await watermark()).toBe(later);
+    expect(await reads([TODAY])).toEqual(onToday);
+    expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
+    await expectBrute(later);
+    await expectBrute(TODAY);
+  }, 300_000);
 });
 
 /**

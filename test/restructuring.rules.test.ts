@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { applyRestructuring } from '../src/restructuring/restructuring.apply';
 import type { TreeSpec } from '../seeds/tree-builder';
 import { expectRefused, snapshot, startTestApp, type TestApp } from './support/harness';
@@ -116,17 +115,19 @@ describe('all or nothing', () => {
     const before = await snapshot(app);
     const uuid = Buffer.from(r.id, 'base64url').toString().split(':')[1];
     let firstWritesSeen = false;
-    const em = app.orm.em.fork() as EntityManager;
     await expect(
-      em.transactional((tem) =>
-        applyRestructuring(tem as EntityManager, { id: uuid, version: r.version }, {
-          afterFirstWrites: async () => {
-            const [placed] = await (tem as EntityManager).getConnection().execute(
-              `select count(*)::int as n from organization_placement p join organization o on o.id = p.organization_id where o.code = 'K1-MAB'`, [], 'all', (tem as EntityManager).getTransactionContext());
-            firstWritesSeen = placed.n === 1;
-            throw new Error('injected failure after the first writes');
-          },
-        }),
+      app.write(
+        (tx) =>
+          applyRestructuring(tx, { id: uuid, version: r.version }, {
+            afterFirstWrites: async () => {
+              const [placed] = await tx.sql<{ n: number }>(
+                `select count(*)::int as n from organization_placement p join organization o on o.id = p.organization_id where o.code = 'K1-MAB'`,
+              );
+              firstWritesSeen = placed.n === 1;
+              throw new Error('injected failure after the first writes');
+            },
+          }),
+        { treeLock: 'exclusive' },
       ),
     ).rejects.toThrow('injected failure');
     expect(firstWritesSeen).toBe(true);

@@ -92,6 +92,7 @@ describe('an unexpected error in a route', () => {
     const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
     const { app: express, apollo } = await createApp({
       orm: app.orm,
+      kernel: app.kernel,
       config: { introspection: true, sqlStatementHeader: false },
       logger,
       today: () => '2026-11-27',

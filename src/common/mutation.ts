@@ -1,31 +1,20 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { lockTree } from './tree-lock';
-import { sqlOf } from './sql';
+import type { Context } from './context';
 import { UserError, UserErrorException } from './errors';
-
-interface MutationContext {
-  em: EntityManager;
-  loaders: { clearAll(): void };
-}
+import type { TreeLockMode, Tx } from './kernel';
 
 /**
- * Runs one business action in one transaction. A UserErrorException rolls everything back and becomes the payload's
- * `userErrors`; any other error rolls back and surfaces (masked) at the top level. Loaders are cleared after a commit.
+ * Runs one business action (`operation`: the mutation's name) in one kernel transaction as the request's viewer. A
+ * UserErrorException rolls everything back and becomes the payload's `userErrors`; any other error rolls back and
+ * surfaces (masked) at the top level. The request's loaders are cleared after a commit.
  */
 export async function runMutation<T>(
-  ctx: MutationContext,
-  work: (em: EntityManager) => Promise<T>,
-  opts: { treeLock?: 'shared' | 'exclusive' } = {},
+  ctx: Pick<Context, 'kernel' | 'loaders' | 'viewer' | 'requestId' | 'today'>,
+  operation: string,
+  work: (tx: Tx) => Promise<T>,
+  opts: { treeLock?: TreeLockMode } = {},
 ): Promise<{ result: T | null; userErrors: UserError[] }> {
   try {
-    const result = await ctx.em.transactional(async (tem) => {
-      const em = tem as EntityManager;
-      // First of all: changes that reshape the tree exclude every other change; the rest run side by side. Taken
-      // before any row lock, so the order of locks is the same in every transaction.
-      await lockTree(sqlOf(em), opts.treeLock ?? 'shared');
-      // Roll-up counters changed on the way are written just before commit (ProgressFlushSubscriber).
-      return work(em);
-    });
+    const result = await ctx.kernel.withTransaction({ operation, viewer: ctx.viewer, requestId: ctx.requestId, today: ctx.today }, work, opts);
     ctx.loaders.clearAll();
     return { result, userErrors: [] };
   } catch (err) {

@@ -3,23 +3,23 @@ import { countStatement } from './request-scope';
 
 /**
  * Runs one SQL statement (`?` placeholders) on the entity manager's connection, inside its transaction if any.
- * Array parameters are sent as PostgreSQL array literals (cast them: `?::uuid[]`), since knex would otherwise
- * expand them into lists.
+ * Array parameters are sent as PostgreSQL array literals (cast them: `?::uuid[]`).
  */
 export type Sql = (<T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>) & {
   /** The transaction the statements run in (undefined outside one). */
   transaction?: object;
 };
 
+/**
+ * One dialect inside and outside transactions: `?` numbered `$1, $2, …` and sent by node-postgres, on the
+ * transaction's own connection inside one (knex's transaction client hands out that connection and releases nothing),
+ * else on a pooled connection. Skips the query builder, so statements are counted here at the driver (the ORM's own
+ * are counted by knex's `query` event). A later step replaces this with a typed query builder.
+ */
 export function sqlOf(em: EntityManager): Sql {
-  const transaction = em.getTransactionContext();
-  if (transaction) {
-    const inTx = <T>(text: string, params: unknown[] = []) => em.getConnection().execute(text, params.map(bindable), 'all', transaction) as Promise<T[]>;
-    return Object.assign(inTx, { transaction });
-  }
-  // Reads outside a transaction skip the query builder: a pooled node-postgres client, counted here at the driver.
-  const knexClient = em.getConnection().getKnex().client as unknown as PoolClient;
-  const direct = async <T>(text: string, params: unknown[] = []) => {
+  const transaction = em.getTransactionContext<{ client: unknown }>();
+  const knexClient = (transaction ?? em.getConnection().getKnex()).client as unknown as PoolClient;
+  const run = async <T>(text: string, params: unknown[] = []) => {
     const connection = await knexClient.acquireConnection();
     try {
       countStatement();
@@ -28,7 +28,7 @@ export function sqlOf(em: EntityManager): Sql {
       await knexClient.releaseConnection(connection);
     }
   };
-  return Object.assign(direct, { transaction: undefined });
+  return Object.assign(run, { transaction });
 }
 
 interface PoolClient {

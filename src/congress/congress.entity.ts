@@ -40,6 +40,8 @@ export class Congress {
   @Property({ type: 'date', nullable: true }) plannedStart?: string | null;
   @Property({ type: 'date', nullable: true }) plannedEnd?: string | null;
   @Property({ type: 'date', nullable: true }) deadlineOverride?: string | null;
+  /** The day the plan (planned dates, deadline override) took effect; null: from the start. Earlier plans: congress_plan_history. */
+  @Property({ type: 'date', nullable: true }) plannedSince?: string | null;
   @Property({ type: 'date', nullable: true }) heldStart?: string | null;
   @Property({ type: 'date', nullable: true }) heldEnd?: string | null;
   @Enum({ items: () => CongressStage, type: 'text' }) stage: CongressStage = CongressStage.NOT_STARTED;

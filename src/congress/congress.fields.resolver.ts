@@ -1,8 +1,9 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { DateScalar } from '../common/dates';
 import { OrganizationType } from '../organization/organization.types';
-import type { Context } from '../server/context';
+import type { Context } from '../common/context';
 import { CongressStage, isHeld } from './congress.enums';
+import { planOn } from './congress.dated';
 import { stageAt } from './congress.history';
 import { CongressEventType, CongressType, ScheduleConflict, ScheduleConflictReason } from './congress.types';
 
@@ -10,14 +11,16 @@ export async function stageOf(ctx: Context, congress: CongressType, date: string
   return stageAt(await ctx.loaders.congresses.events.load(congress.uuid), date);
 }
 
-export async function deadlineOf(ctx: Context, congress: CongressType): Promise<string | null> {
+/** The deadline on `date`: the superior's, as the plan stood then, else (round 1) the level's in the term calendar as it stood then. */
+export async function deadlineOf(ctx: Context, congress: CongressType, date: string): Promise<string | null> {
   // The term calendar's deadlines are those of the term-opening congresses (round 1).
-  if (congress.row.deadlineOverride || congress.round > 1) return congress.row.deadlineOverride ?? null;
+  const override = planOn(congress.row, date).deadlineOverride;
+  if (override || congress.round > 1) return override ?? null;
   const [org, calendar] = await Promise.all([
     ctx.loaders.organizations.byId.load(congress.row.organizationId),
     ctx.loaders.congresses.calendar.load(congress.term),
   ]);
-  return (org && calendar.get(org.level)?.deadline) ?? null;
+  return (org && calendar.on(date).get(org.level)?.deadline) ?? null;
 }
 
 const asOfArg = { nullable: true, description: 'Default: the date the congress was read at.' } as const;
@@ -36,9 +39,12 @@ export class CongressFieldsResolver {
     return stageOf(ctx, congress, congress.asOf);
   }
 
-  @FieldResolver(() => DateScalar, { nullable: true, description: 'Set by the superior, else (round 1) the term calendar’s for the level.' })
+  @FieldResolver(() => DateScalar, {
+    nullable: true,
+    description: 'As it stood on the date read: set by the superior, else (round 1) the term calendar’s for the level.',
+  })
   deadline(@Root() congress: CongressType, @Ctx() ctx: Context) {
-    return deadlineOf(ctx, congress);
+    return deadlineOf(ctx, congress, congress.asOf);
   }
 
   @FieldResolver(() => DateScalar, { nullable: true, description: 'First day, once held (as of the date read).' })
@@ -54,21 +60,24 @@ export class CongressFieldsResolver {
   @FieldResolver(() => Boolean, {
     description:
       'On date D (`asOf`): counts (not SUPERSEDED), is not held by the end of D, and its deadline is before D. A congress held after its deadline ' +
-      'was overdue from the day after the deadline to the day before its closing day (`heldEnd`), and is `heldLate` from its closing day on.' +
+      'was overdue from the day after the deadline to the day before its closing day (`heldEnd`), and is `heldLate` from its closing day on. ' +
+      'The deadline is the one in force on D (the plan and the term calendar as they stood then).' +
       ' A mid-term congress (round 2) is never overdue: like the roll-up, overdue counts term-opening congresses only.',
   })
   async overdue(@Root() congress: CongressType, @Arg('asOf', () => DateScalar, asOfArg) asOf: string | null, @Ctx() ctx: Context) {
     if (congress.round > 1) return false;
     const date = asOf ?? congress.asOf;
-    const [stage, deadline] = await Promise.all([stageOf(ctx, congress, date), deadlineOf(ctx, congress)]);
+    const [stage, deadline] = await Promise.all([stageOf(ctx, congress, date), deadlineOf(ctx, congress, date)]);
     return stage !== CongressStage.SUPERSEDED && !isHeld(stage) && deadline !== null && deadline < date;
   }
 
   @FieldResolver(() => Boolean, {
-    description: 'Held by the end of the date (`asOf`: HELD or RESULTS_CONFIRMED) and its closing day (`heldEnd`) is after its deadline (false when it has none).',
+    description:
+      'Held by the end of the date (`asOf`: HELD or RESULTS_CONFIRMED) and its closing day (`heldEnd`) is after its deadline as it stood on that date (false when it has none).',
   })
   async heldLate(@Root() congress: CongressType, @Arg('asOf', () => DateScalar, asOfArg) asOf: string | null, @Ctx() ctx: Context) {
-    const [stage, deadline] = await Promise.all([stageOf(ctx, congress, asOf ?? congress.asOf), deadlineOf(ctx, congress)]);
+    const date = asOf ?? congress.asOf;
+    const [stage, deadline] = await Promise.all([stageOf(ctx, congress, date), deadlineOf(ctx, congress, date)]);
     const end = congress.row.heldEnd;
     return isHeld(stage) && end !== null && deadline !== null && end > deadline;
   }

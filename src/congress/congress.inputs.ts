@@ -29,6 +29,11 @@ export class CongressRescheduleInput {
   @Field(() => DateScalar) plannedEnd!: string;
   @Field(() => DateScalar, { nullable: true, description: 'A deadline set by the superior; null leaves it as it is.' }) deadline?: string | null;
   @Field(() => Boolean, { nullable: true }) pilot?: boolean | null;
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: 'The first day of the new plan (dates and deadline); default: today. Not in the future (FUTURE_DATE), not before the plan’s last change (OUT_OF_ORDER). Earlier dates keep the plan as it stood.',
+  })
+  effectiveOn?: string | null;
 }
 
 @InputType()
@@ -83,4 +88,9 @@ export class TermCalendarSetInput {
   @Field(() => DateScalar) deadline!: string;
   @Field(() => Int) maxDays!: number;
   @Field(() => Int, { nullable: true, description: 'The version you read, to refuse the change if it moved.' }) version?: number | null;
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: 'The first day the new deadline and length are in force; default: today. Not in the future (FUTURE_DATE), not before the entry’s last change (OUT_OF_ORDER). Earlier dates keep the entry as it stood.',
+  })
+  effectiveOn?: string | null;
 }

@@ -2,8 +2,9 @@ import DataLoader from 'dataloader';
 import { groupBy, inKeyOrder } from '../common/batch';
 import type { Sql } from '../common/sql';
 import type { OrganizationLevel } from '../organization/organization.levels';
+import { calendarOn } from './congress.dated';
 import {
-  calendarsOf,
+  calendarPeriodsOf,
   childCongresses,
   congressesByIds,
   congressesByOrganizations,
@@ -20,6 +21,14 @@ export interface ChildrenKey {
   term: string;
   date: string;
 }
+
+/** A term's calendar with its history: `on(date)` is the calendar as it stood on that date, by level. */
+export interface TermCalendar {
+  periods: CalendarRow[];
+  on(date: string): Map<OrganizationLevel, CalendarRow>;
+}
+
+const termCalendar = (periods: CalendarRow[]): TermCalendar => ({ periods, on: (date) => calendarOn(periods, date) });
 
 /** One set per request: congresses by id, by organisation (and term), their events, the calendar, children status. */
 export function createCongressLoaders(sql: Sql) {
@@ -39,15 +48,16 @@ export function createCongressLoaders(sql: Sql) {
     return inKeyOrder(ids, await eventsOf(sql, ids), (r) => r.congressId);
   });
 
-  const calendar = new DataLoader<string, Map<OrganizationLevel, CalendarRow>>(async (terms) => {
-    const rows = await calendarsOf(sql, terms);
-    return terms.map((t) => new Map(rows.filter((r) => r.term === t).map((r) => [r.level, r])));
+  // Every period of a term's calendar (a handful): any date reads it without another statement.
+  const calendar = new DataLoader<string, TermCalendar>(async (terms) => {
+    const rows = await calendarPeriodsOf(sql, terms);
+    return terms.map((t) => termCalendar(rows.filter((r) => r.term === t)));
   });
 
   // The current term comes with its calendar: a dashboard needs both, for one statement.
   const current = new DataLoader<'current', string | null>(async (keys) => {
     const { code, calendar: rows } = await currentTermWithCalendar(sql);
-    if (code) calendar.prime(code, new Map(rows.map((r) => [r.level, r])));
+    if (code) calendar.prime(code, termCalendar(rows));
     return keys.map(() => code);
   });
 

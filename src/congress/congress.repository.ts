@@ -3,10 +3,12 @@ import { keysetPageSql, type Sql } from '../common/sql';
 import type { OrganizationLevel } from '../organization/organization.levels';
 import { validOn } from '../organization/organization.repository';
 import type { CommitteeFormation, CongressMode, CongressOrderField, CongressStage } from './congress.enums';
+import { calendarOnSql, PLAN_COLUMNS, planOnSql, type CalendarPeriod, type DatedPlan } from './congress.dated';
 
 /** SQL reads of congresses, their history and the term calendar; each answers many keys in one statement. */
 
-export interface CongressRow {
+/** The latest state of a congress; its plan (planned dates, deadline override) is dated: `planOn` reads it on a date. */
+export interface CongressRow extends DatedPlan {
   id: string;
   organizationId: string;
   term: string;
@@ -42,13 +44,8 @@ export interface CongressEventRow {
   recordedAt: Date;
 }
 
-export interface CalendarRow {
-  term: string;
-  level: OrganizationLevel;
-  deadline: string;
-  maxDays: number;
-  version: number;
-}
+/** A term calendar entry: the one in force on the latest date (validTo null), or an earlier period of it. */
+export type CalendarRow = CalendarPeriod;
 
 export const CONGRESS_COLUMNS = `c.id, c.organization_id as "organizationId", c.term, c.round, c.ordinal, c.mode, c.pilot,
   c.planned_start as "plannedStart", c.planned_end as "plannedEnd", c.deadline_override as "deadlineOverride",
@@ -56,11 +53,17 @@ export const CONGRESS_COLUMNS = `c.id, c.organization_id as "organizationId", c.
   c.delegates_convened as "delegatesConvened", c.delegates_attending as "delegatesAttending",
   c.committee_size as "committeeSize", c.committee_formation as "committeeFormation",
   c.delegates_ex_officio as "delegatesExOfficio", c.delegates_elected as "delegatesElected",
-  c.delegates_appointed as "delegatesAppointed", c.delegates_alternate as "delegatesAlternate", c.version`;
+  c.delegates_appointed as "delegatesAppointed", c.delegates_alternate as "delegatesAlternate", c.version,
+  ${PLAN_COLUMNS}`;
 
-/** The latest dated change in the tree or any congress history: from that day on, current state is the state. */
+/**
+ * The latest dated change — in the tree, any congress history, the term calendar, member counts, planned dates, or a
+ * restructuring's status: from that day on, current state is the state.
+ */
 export const WATERMARK_SQL = `select greatest((select max(valid_from) from organization_placement),
-  (select max(valid_to) from organization_placement where valid_to is not null), (select max(effective_on) from congress_event)) as d`;
+  (select max(valid_to) from organization_placement where valid_to is not null), (select max(effective_on) from congress_event),
+  (select max(valid_from) from term_calendar), (select max(valid_to) from organization_member_count),
+  (select max(valid_to) from congress_plan_history), (select max(effective_on) from restructuring_event)) as d`;
 
 /** The stage of congress `c` at the end of day `d`: its last event effective on or before `d`. */
 export const stageAtSql = (d: string) =>
@@ -84,18 +87,25 @@ export async function eventsOf(sql: Sql, congressIds: readonly string[]): Promis
   );
 }
 
+const CALENDAR_PERIODS = `(select term, level, deadline, max_days, version, valid_from, null::date as valid_to from term_calendar
+   union all select term, level, deadline, max_days, version, valid_from, valid_to from term_calendar_history)`;
+const CALENDAR_COLUMNS = `tc.term, tc.level, tc.deadline, tc.max_days as "maxDays", tc.version, tc.valid_from as "validFrom", tc.valid_to as "validTo"`;
+
+/** The entries in force on the latest date of these terms' calendars. */
 export async function calendarsOf(sql: Sql, terms: readonly string[]): Promise<CalendarRow[]> {
-  return sql(
-    `select term, level, deadline, max_days as "maxDays", version from term_calendar where term = any(?::text[]) order by term, level`,
-    [terms],
-  );
+  return sql(`select ${CALENDAR_COLUMNS} from ${CALENDAR_PERIODS} tc where tc.term = any(?::text[]) and tc.valid_to is null order by tc.term, tc.level`, [terms]);
 }
 
-/** The current term with its calendar, in one statement. */
+/** Every period of these terms' calendars, the earlier ones included (a handful per term): any date is read from them. */
+export async function calendarPeriodsOf(sql: Sql, terms: readonly string[]): Promise<CalendarRow[]> {
+  return sql(`select ${CALENDAR_COLUMNS} from ${CALENDAR_PERIODS} tc where tc.term = any(?::text[]) order by tc.term, tc.level, tc.valid_from nulls first`, [terms]);
+}
+
+/** The current term with every period of its calendar, in one statement. */
 export async function currentTermWithCalendar(sql: Sql): Promise<{ code: string | null; calendar: CalendarRow[] }> {
   const rows = await sql<{ code: string } & Partial<CalendarRow>>(
-    `select t.code, tc.term, tc.level, tc.deadline, tc.max_days as "maxDays", tc.version
-       from term t left join term_calendar tc on tc.term = t.code where t.is_current order by tc.level`,
+    `select t.code, ${CALENDAR_COLUMNS}
+       from term t left join ${CALENDAR_PERIODS} tc on tc.term = t.code where t.is_current order by tc.level, tc.valid_from nulls first`,
   );
   return { code: rows[0]?.code ?? null, calendar: rows.filter((r) => r.level).map((r) => r as CalendarRow) };
 }
@@ -109,18 +119,18 @@ export interface ChildCongressRow {
   plannedEnd: string | null;
 }
 
-/** For each parent: its direct children on date `d` and their term-opening congress of `term` (stage as of `d`). */
+/** For each parent: its direct children on date `d` and their term-opening congress of `term` (stage and plan as of `d`). */
 export async function childCongresses(sql: Sql, parentIds: readonly string[], term: string, d: string): Promise<ChildCongressRow[]> {
   return sql(
     `select p.parent_id as "parentId", p.organization_id as "organizationId", c.id as "congressId",
-            case when c.id is null then 'NOT_STARTED' else ${stageAtSql('?::date')} end as "stageAt",
-            c.planned_start as "plannedStart", c.planned_end as "plannedEnd"
-       from organization_placement p
+            case when c.id is null then 'NOT_STARTED' else ${stageAtSql('x.d')} end as "stageAt",
+            ${planOnSql('c', 'planned_start', 'x.d')} as "plannedStart", ${planOnSql('c', 'planned_end', 'x.d')} as "plannedEnd"
+       from (select ?::date as d) x
+       join organization_placement p on p.parent_id = any(?::uuid[]) and ${validOn('p', 'x.d')}
        join organization o on o.id = p.organization_id
        left join congress c on c.organization_id = p.organization_id and c.term = ? and c.round = 1
-      where p.parent_id = any(?::uuid[]) and ${validOn('p', '?::date')}
       order by o.sort_key, o.id`,
-    [d, term, parentIds, d, d],
+    [d, parentIds, term],
   );
 }
 
@@ -139,30 +149,32 @@ export interface CongressSearch {
 }
 
 const ORDER_EXPR: Record<CongressOrderField, string> = {
-  PLANNED_START: `coalesce(c.planned_start::text, '9999-12-31')`,
-  DEADLINE: `coalesce(coalesce(c.deadline_override, tc.deadline)::text, '9999-12-31')`,
+  PLANNED_START: `coalesce(pl.f_start::text, '9999-12-31')`,
+  DEADLINE: `coalesce(s.f_deadline::text, '9999-12-31')`,
   ORGANIZATION_NAME: `o.sort_key`,
 };
 
-/** The calendar a dashboard shows: congresses of a term, filtered, in a stable order with keyset paging. */
+/**
+ * The calendar a dashboard shows: congresses of a term, filtered, in a stable order with keyset paging. Everything is
+ * read as it stood on the date: the tree, each stage, each plan (the from/to filter and the order) and the term
+ * calendar (deadlines, `overdue`).
+ */
 export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ rows: (CongressRow & { sortValue: string })[]; total: number }> {
   // Parameters are pushed in the order their placeholders appear in the text.
-  const params: unknown[] = [];
+  const params: unknown[] = [q.date, q.term];
   let treeJoin = '';
   if (q.under) {
-    treeJoin = `join organization_placement p on p.organization_id = c.organization_id and ${validOn('p', '?::date')}
+    treeJoin = `join organization_placement p on p.organization_id = c.organization_id and ${validOn('p', 'x.d')}
                 and p.path @> array[?::uuid] and p.organization_id <> ?::uuid`;
-    params.push(q.date, q.date, q.under, q.under);
+    params.push(q.under, q.under);
   }
-  params.push(q.date, q.date); // stage as of the date: the current stage when no dated change comes after it
-  const where: string[] = ['c.term = ?'];
-  params.push(q.term);
+  const where: string[] = ['c.term = x.term'];
   if (q.from) {
-    where.push('c.planned_start >= ?::date');
+    where.push('pl.f_start >= ?::date');
     params.push(q.from);
   }
   if (q.to) {
-    where.push('c.planned_start <= ?::date');
+    where.push('pl.f_start <= ?::date');
     params.push(q.to);
   }
   if (q.pilot !== null) {
@@ -175,20 +187,25 @@ export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ r
   }
   if (q.overdue !== null) {
     // The term-opening congress only (as in the roll-up): a mid-term one is never overdue.
-    where.push(`(c.round = 1 and s.f_stage not in ('HELD', 'RESULTS_CONFIRMED', 'SUPERSEDED') and s.f_deadline < ?::date) = ?`);
-    params.push(q.date, q.overdue);
+    where.push(`(c.round = 1 and s.f_stage not in ('HELD', 'RESULTS_CONFIRMED', 'SUPERSEDED') and s.f_deadline < x.d) = ?`);
+    params.push(q.overdue);
   }
+  // The stage as of the date is the current stage when no dated change comes after it.
   const filtered = `
     select ${CONGRESS_COLUMNS}, (${ORDER_EXPR[q.orderBy]}) collate "C" as "sortValue"
-      from congress c
+      from x
+      join congress c on c.term = x.term
       join organization o on o.id = c.organization_id
       ${treeJoin}
-      left join term_calendar tc on tc.term = c.term and tc.level = o.level and c.round = 1
-      cross join lateral (select case when (select d from wm) <= ?::date then c.stage else ${stageAtSql('?::date')} end as f_stage,
-                                 coalesce(c.deadline_override, tc.deadline) as f_deadline) s
+      left join cal tc on tc.level = o.level and c.round = 1
+      cross join lateral (select ${planOnSql('c', 'planned_start', 'x.d')} as f_start, ${planOnSql('c', 'deadline_override', 'x.d')} as f_override) pl
+      cross join lateral (select case when (select d from wm) <= x.d then c.stage else ${stageAtSql('x.d')} end as f_stage,
+                                 coalesce(pl.f_override, tc.deadline) as f_deadline) s
      where ${where.join(' and ')}`;
   const rows = await sql<CongressRow & { sortValue: string; total: number }>(
-    `with wm as (${WATERMARK_SQL}), f as (${filtered}) ${keysetPageSql({ after: !!q.after })}`,
+    `with wm as (${WATERMARK_SQL}), x as (select ?::date as d, ?::text as term),
+          cal as (${calendarOnSql('(select term from x)', '(select d from x)')}),
+          f as (${filtered}) ${keysetPageSql({ after: !!q.after })}`,
     [...params, ...(q.after ?? []), q.first + 1],
   );
   const total = rows[0]?.total ?? 0;

@@ -5,7 +5,7 @@ import { badInput, UserError } from '../common/errors';
 import { fromGlobalIdOf, tryGlobalIdOf } from '../common/global-id';
 import { runMutation } from '../common/mutation';
 import { sqlOf } from '../common/sql';
-import type { Context } from '../server/context';
+import type { Context } from '../common/context';
 import { CongressOrderField, CongressStage } from './congress.enums';
 import {
   CongressAdvanceInput,
@@ -23,7 +23,7 @@ import {
   CongressSchedulePayload,
   TermCalendarSetPayload,
 } from './congress.payloads';
-import { calendarsOf, searchCongresses, type CongressRow } from './congress.repository';
+import { searchCongresses, type CongressRow } from './congress.repository';
 import { advanceCongress, postponeCongress, recordCongressResult, rescheduleCongress, scheduleCongress } from './congress.service';
 import { rulesFor } from './congress.rules';
 import { CongressConnection, CongressRulesType, CongressType, TermCalendarEntryType } from './congress.types';
@@ -72,9 +72,14 @@ export class CongressResolver {
   }
 
   @Query(() => [TermCalendarEntryType], { description: 'Deadlines and maximum lengths per level for a term (default: the current term).' })
-  async termCalendar(@Arg('term', () => String, { nullable: true }) term: string | null, @Ctx() ctx: Context) {
+  async termCalendar(
+    @Arg('term', () => String, { nullable: true }) term: string | null,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'The calendar as it stood at the end of this day; default: today.' }) asOf: string | null,
+    @Ctx() ctx: Context,
+  ) {
     const code = term ?? (await ctx.loaders.congresses.currentTerm()) ?? '';
-    return (await calendarsOf(sqlOf(ctx.em), [code])).map(TermCalendarEntryType.from);
+    const calendar = await ctx.loaders.congresses.calendar.load(code);
+    return [...calendar.on(asOf ?? ctx.today).values()].map(TermCalendarEntryType.from);
   }
 
   @Query(() => CongressRulesType, {
@@ -92,7 +97,7 @@ export class CongressResolver {
     const organizationId = tryGlobalIdOf('Organization', input.organization);
     if (!organizationId) return { userErrors: [invalidId('organization')] };
     const term = input.term ?? (await ctx.loaders.congresses.currentTerm()) ?? '';
-    const { result, userErrors } = await runMutation(ctx, (em) => scheduleCongress(em, { ...input, organizationId, term }));
+    const { result, userErrors } = await runMutation(ctx, 'congressSchedule', (tx) => scheduleCongress(tx, { ...input, organizationId, term }));
     return { congress: payload(result, ctx.today), userErrors };
   }
 
@@ -100,7 +105,7 @@ export class CongressResolver {
   async congressReschedule(@Arg('input') input: CongressRescheduleInput, @Ctx() ctx: Context): Promise<CongressReschedulePayload> {
     const id = tryGlobalIdOf('Congress', input.id);
     if (!id) return { userErrors: [invalidId('id')] };
-    const { result, userErrors } = await runMutation(ctx, (em) => rescheduleCongress(em, { ...input, id }));
+    const { result, userErrors } = await runMutation(ctx, 'congressReschedule', (tx) => rescheduleCongress(tx, { ...input, id }));
     return { congress: payload(result, ctx.today), userErrors };
   }
 
@@ -108,7 +113,7 @@ export class CongressResolver {
   async congressAdvance(@Arg('input') input: CongressAdvanceInput, @Ctx() ctx: Context): Promise<CongressAdvancePayload> {
     const id = tryGlobalIdOf('Congress', input.id);
     if (!id) return { userErrors: [invalidId('id')] };
-    const { result, userErrors } = await runMutation(ctx, (em) => advanceCongress(em, { ...input, id, effectiveOn: input.effectiveOn ?? ctx.today }, ctx.today));
+    const { result, userErrors } = await runMutation(ctx, 'congressAdvance', (tx) => advanceCongress(tx, { ...input, id, effectiveOn: input.effectiveOn ?? ctx.today }, ctx.today));
     return { congress: payload(result, ctx.today), userErrors };
   }
 
@@ -116,7 +121,7 @@ export class CongressResolver {
   async congressPostpone(@Arg('input') input: CongressPostponeInput, @Ctx() ctx: Context): Promise<CongressPostponePayload> {
     const id = tryGlobalIdOf('Congress', input.id);
     if (!id) return { userErrors: [invalidId('id')] };
-    const { result, userErrors } = await runMutation(ctx, (em) => postponeCongress(em, { ...input, id, effectiveOn: input.effectiveOn ?? ctx.today }, ctx.today));
+    const { result, userErrors } = await runMutation(ctx, 'congressPostpone', (tx) => postponeCongress(tx, { ...input, id, effectiveOn: input.effectiveOn ?? ctx.today }, ctx.today));
     return { congress: payload(result, ctx.today), userErrors };
   }
 
@@ -124,13 +129,13 @@ export class CongressResolver {
   async congressRecordResult(@Arg('input') input: CongressRecordResultInput, @Ctx() ctx: Context): Promise<CongressRecordResultPayload> {
     const id = tryGlobalIdOf('Congress', input.id);
     if (!id) return { userErrors: [invalidId('id')] };
-    const { result, userErrors } = await runMutation(ctx, (em) => recordCongressResult(em, { ...input, id }, ctx.today));
+    const { result, userErrors } = await runMutation(ctx, 'congressRecordResult', (tx) => recordCongressResult(tx, { ...input, id }, ctx.today));
     return { congress: payload(result, ctx.today), userErrors };
   }
 
   @Mutation(() => TermCalendarSetPayload, { description: 'Sets the deadline and maximum length of one level’s congresses in a term.' })
   async termCalendarSet(@Arg('input') input: TermCalendarSetInput, @Ctx() ctx: Context): Promise<TermCalendarSetPayload> {
-    const { result, userErrors } = await runMutation(ctx, (em) => setTermCalendar(em, input));
+    const { result, userErrors } = await runMutation(ctx, 'termCalendarSet', (tx) => setTermCalendar(tx, input));
     return { entry: result && TermCalendarEntryType.from(result), userErrors };
   }
 }

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import { LockMode, OptimisticLockError } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { inputField, UserError, UserErrorException } from '../common/errors';
-import { sqlOf, type Sql } from '../common/sql';
+import { changedFields, ref, type DomainChange } from '../common/journal';
+import type { Tx } from '../common/kernel';
+import type { Sql } from '../common/sql';
 import { actorRule, cleanTexts, cleanTextOrThrow, noteRule } from '../common/text';
 import { uuidFromName } from '../common/uuid';
 import { organizationsByIds, placementsAt } from '../organization/organization.repository';
@@ -11,9 +12,9 @@ import { Congress, CongressEvent } from './congress.entity';
 import { CommitteeFormation, CongressMode, CongressStage, isHeld, rank } from './congress.enums';
 import { lastMainStage, lengthInDays } from './congress.history';
 import { calendarsOf, childCongresses, congressesByIds, eventsOf, type CongressRow } from './congress.repository';
+import { replan } from './congress.plans';
 import { nextOrdinal, roundErrors } from './congress.rounds';
 import { resultRuleErrors, rulesFor } from './congress.rules';
-import { trackSelf } from '../progress/progress.maintenance';
 
 /** The rules of congresses. Every function runs in the caller's transaction and throws UserErrorException. */
 
@@ -42,6 +43,8 @@ export interface CongressRescheduleCommand {
   plannedEnd: string;
   deadline?: string | null;
   pilot?: boolean | null;
+  /** The first day of the new plan; default: today. */
+  effectiveOn?: string | null;
 }
 
 export interface CongressAdvanceCommand {
@@ -102,15 +105,15 @@ const cleanChangeTexts = (cmd: { note?: string | null; reason?: string | null; a
   });
 
 /** Loads a congress for a change, locking its row; checks existence and the version the client read. */
-async function loadForChange(em: EntityManager, id: string, version: number): Promise<{ congress: Congress; level: OrganizationLevel; members: number }> {
-  const congress = await lockCongress(em, id, version);
-  const [org] = await organizationsByIds(sqlOf(em), [congress.organizationId]);
+async function loadForChange(tx: Tx, id: string, version: number): Promise<{ congress: Congress; level: OrganizationLevel; members: number }> {
+  const congress = await lockCongress(tx, id, version);
+  const [org] = await organizationsByIds(tx.sql, [congress.organizationId]);
   return { congress, level: org.level, members: org.memberCount };
 }
 
 /** Locks a congress for a change and checks the version the client read. */
-async function lockCongress(em: EntityManager, id: string, version: number): Promise<Congress> {
-  const congress = await em.findOne(Congress, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+async function lockCongress(tx: Tx, id: string, version: number): Promise<Congress> {
+  const congress = await tx.em.findOne(Congress, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!congress) throw UserErrorException.of('NOT_FOUND', 'No such congress.', f('id'));
   if (congress.version !== version) {
     throw UserErrorException.of('STALE_VERSION', `The congress changed since you read it (version ${congress.version}, you sent ${version}).`, f('version'));
@@ -124,27 +127,53 @@ async function lastEventDate(sql: Sql, congressId: string): Promise<string | nul
 }
 
 /** `actor` and `note` come cleaned (cleanChangeTexts). */
-async function recordEvent(em: EntityManager, congress: Congress, to: CongressStage, effectiveOn: string, actor: string | null, note: string | null) {
-  em.create(CongressEvent, { congressId: congress.id, fromStage: congress.stage, toStage: to, effectiveOn, actor, note });
+async function recordEvent(tx: Tx, congress: Congress, to: CongressStage, effectiveOn: string, actor: string | null, note: string | null) {
+  tx.em.create(CongressEvent, { congressId: congress.id, fromStage: congress.stage, toStage: to, effectiveOn, actor, note });
   congress.stage = to;
 }
 
-/** Flushes a congress change; the roll-up counters of its organisation's ancestors follow in the same transaction. */
-async function flush(em: EntityManager, organizationId: string) {
+/** The fields of a congress a change may alter (the journal's before and after). */
+const fieldsOf = (c: Congress): Record<string, unknown> => ({
+  stage: c.stage,
+  plannedStart: c.plannedStart ?? null,
+  plannedEnd: c.plannedEnd ?? null,
+  deadline: c.deadlineOverride ?? null,
+  pilot: c.pilot,
+  heldStart: c.heldStart ?? null,
+  heldEnd: c.heldEnd ?? null,
+  delegatesConvened: c.delegatesConvened ?? null,
+  delegatesAttending: c.delegatesAttending ?? null,
+  committeeSize: c.committeeSize ?? null,
+  committeeFormation: c.committeeFormation ?? null,
+  delegatesExOfficio: c.delegatesExOfficio ?? null,
+  delegatesElected: c.delegatesElected ?? null,
+  delegatesAppointed: c.delegatesAppointed ?? null,
+  delegatesAlternate: c.delegatesAlternate ?? null,
+});
+
+type CongressChange = { kind: 'CongressScheduled' | 'CongressRescheduled' } | { kind: 'CongressStageChanged'; effectiveOn: string };
+
+/**
+ * Flushes a congress change (`before`: its fields as loaded; null for a new one), recorded in the journal: the roll-up
+ * counters of its organisation's ancestors follow in the same transaction.
+ */
+async function flush(tx: Tx, congress: Congress, before: Record<string, unknown> | null, change: CongressChange) {
+  const diff = before ? changedFields(before, fieldsOf(congress)) : { after: { term: congress.term, round: congress.round, ...fieldsOf(congress) } };
+  const entities = [ref('Congress', congress.id), ref('Organization', congress.organizationId)];
   try {
-    await trackSelf(sqlOf(em), [organizationId], () => em.flush());
+    await tx.change({ ...change, organizations: [congress.organizationId], entities, ...diff }, () => tx.em.flush());
   } catch (err) {
     if (err instanceof OptimisticLockError) throw UserErrorException.of('STALE_VERSION', 'The congress changed while you edited it.', f('version'));
     throw err;
   }
 }
 
-async function reread(em: EntityManager, id: string): Promise<CongressRow> {
-  return (await congressesByIds(sqlOf(em), [id]))[0];
+async function reread(tx: Tx, id: string): Promise<CongressRow> {
+  return (await congressesByIds(tx.sql, [id]))[0];
 }
 
-export async function scheduleCongress(em: EntityManager, cmd: CongressScheduleCommand): Promise<CongressRow> {
-  const sql = sqlOf(em);
+export async function scheduleCongress(tx: Tx, cmd: CongressScheduleCommand): Promise<CongressRow> {
+  const { sql, em } = tx;
   const [org] = await organizationsByIds(sql, [cmd.organizationId]);
   if (!org) throw UserErrorException.of('NOT_FOUND', 'No such organisation.', f('organization'));
   const [term] = await sql<{ code: string }>('select code from term where code = ?', [cmd.term]);
@@ -173,37 +202,38 @@ export async function scheduleCongress(em: EntityManager, cmd: CongressScheduleC
     plannedEnd: cmd.plannedEnd,
     deadlineOverride: cmd.deadline ?? null,
   });
-  await flush(em, congress.organizationId);
-  return reread(em, congress.id);
+  await flush(tx, congress, null, { kind: 'CongressScheduled' });
+  return reread(tx, congress.id);
 }
 
-export async function rescheduleCongress(em: EntityManager, cmd: CongressRescheduleCommand): Promise<CongressRow> {
-  const { congress, level } = await loadForChange(em, cmd.id, cmd.version);
+export async function rescheduleCongress(tx: Tx, cmd: CongressRescheduleCommand): Promise<CongressRow> {
+  const { sql } = tx;
+  const { congress, level } = await loadForChange(tx, cmd.id, cmd.version);
+  const before = fieldsOf(congress);
   if (congress.stage === CongressStage.SUPERSEDED || isHeld(congress.stage)) {
     throw UserErrorException.of('NOT_ALLOWED', `A congress that is ${congress.stage} cannot be rescheduled.`, f('id'));
   }
-  const errors = await checkDates(sqlOf(em), congress.term, level, cmd.plannedStart, cmd.plannedEnd, ['plannedStart', 'plannedEnd']);
+  const errors = await checkDates(sql, congress.term, level, cmd.plannedStart, cmd.plannedEnd, ['plannedStart', 'plannedEnd']);
   if (congress.round > 1) {
-    const sql = sqlOf(em);
     const fields = { round: f('id'), start: f('plannedStart') };
     errors.push(...(await roundErrors(sql, await rulesFor(sql, congress.term), { id: congress.organizationId, level }, congress.term, congress.round, cmd.plannedStart, fields)));
   }
   if (errors.length) throw new UserErrorException(errors);
-  congress.plannedStart = cmd.plannedStart;
-  congress.plannedEnd = cmd.plannedEnd;
-  if (cmd.deadline !== undefined) congress.deadlineOverride = cmd.deadline;
+  const plan = { plannedStart: cmd.plannedStart, plannedEnd: cmd.plannedEnd, ...(cmd.deadline !== undefined ? { deadlineOverride: cmd.deadline } : {}) };
+  await replan(sql, congress, plan, cmd.effectiveOn ?? tx.meta.today, tx.meta.today, f('effectiveOn'));
   if (cmd.pilot != null) congress.pilot = cmd.pilot;
-  await flush(em, congress.organizationId);
-  return reread(em, congress.id);
+  await flush(tx, congress, before, { kind: 'CongressRescheduled' });
+  return reread(tx, congress.id);
 }
 
 /**
  * Moves along the main line. Forward (skipping is allowed and recorded) to any stage but HELD, which needs the
  * results (congressRecordResult); back only with a reason. From POSTPONED, resumes at or after the interrupted stage.
  */
-export async function advanceCongress(em: EntityManager, cmd: CongressAdvanceCommand, today: string): Promise<CongressRow> {
-  const sql = sqlOf(em);
-  const congress = await lockCongress(em, cmd.id, cmd.version);
+export async function advanceCongress(tx: Tx, cmd: CongressAdvanceCommand, today: string): Promise<CongressRow> {
+  const { sql } = tx;
+  const congress = await lockCongress(tx, cmd.id, cmd.version);
+  const before = fieldsOf(congress);
   const { values: text, errors } = cleanChangeTexts(cmd);
   if (errors.length) throw new UserErrorException(errors);
   if (congress.stage === CongressStage.SUPERSEDED) throw UserErrorException.of('SUPERSEDED', 'This congress was superseded by a restructuring.', f('id'));
@@ -231,9 +261,9 @@ export async function advanceCongress(em: EntityManager, cmd: CongressAdvanceCom
     congress.heldEnd = null;
   }
   const note = [text.reason, text.note].filter(Boolean).join(' — ') || null;
-  await recordEvent(em, congress, cmd.stage, cmd.effectiveOn, text.actor, note);
-  await flush(em, congress.organizationId);
-  return reread(em, congress.id);
+  await recordEvent(tx, congress, cmd.stage, cmd.effectiveOn, text.actor, note);
+  await flush(tx, congress, before, { kind: 'CongressStageChanged', effectiveOn: cmd.effectiveOn });
+  return reread(tx, congress.id);
 }
 
 function checkEffective(effectiveOn: string, today: string, last: string | null, field = 'effectiveOn') {
@@ -243,31 +273,33 @@ function checkEffective(effectiveOn: string, today: string, last: string | null,
   }
 }
 
-export async function postponeCongress(em: EntityManager, cmd: CongressPostponeCommand, today: string): Promise<CongressRow> {
-  const { congress, level } = await loadForChange(em, cmd.id, cmd.version);
+export async function postponeCongress(tx: Tx, cmd: CongressPostponeCommand, today: string): Promise<CongressRow> {
+  const { sql } = tx;
+  const { congress, level } = await loadForChange(tx, cmd.id, cmd.version);
+  const before = fieldsOf(congress);
   const { values: text, errors } = cleanChangeTexts(cmd);
   if (errors.length) throw new UserErrorException(errors);
   if (!text.reason) throw UserErrorException.of('REQUIRED', 'A postponement needs a reason.', f('reason'));
   if (congress.stage === CongressStage.SUPERSEDED || isHeld(congress.stage)) {
     throw UserErrorException.of('NOT_ALLOWED', `A congress that is ${congress.stage} cannot be postponed.`, f('id'));
   }
-  const dateErrors = await checkDates(sqlOf(em), congress.term, level, cmd.plannedStart, cmd.plannedEnd, ['plannedStart', 'plannedEnd']);
+  const dateErrors = await checkDates(sql, congress.term, level, cmd.plannedStart, cmd.plannedEnd, ['plannedStart', 'plannedEnd']);
   if (dateErrors.length) throw new UserErrorException(dateErrors);
-  checkEffective(cmd.effectiveOn, today, await lastEventDate(sqlOf(em), congress.id));
-  congress.plannedStart = cmd.plannedStart;
-  congress.plannedEnd = cmd.plannedEnd;
-  await recordEvent(em, congress, CongressStage.POSTPONED, cmd.effectiveOn, text.actor, `${text.reason} (new date ${cmd.plannedStart})`);
-  await flush(em, congress.organizationId);
-  return reread(em, congress.id);
+  checkEffective(cmd.effectiveOn, today, await lastEventDate(sql, congress.id));
+  await replan(sql, congress, { plannedStart: cmd.plannedStart, plannedEnd: cmd.plannedEnd }, cmd.effectiveOn, today, f('effectiveOn'));
+  await recordEvent(tx, congress, CongressStage.POSTPONED, cmd.effectiveOn, text.actor, `${text.reason} (new date ${cmd.plannedStart})`);
+  await flush(tx, congress, before, { kind: 'CongressStageChanged', effectiveOn: cmd.effectiveOn });
+  return reread(tx, congress.id);
 }
 
 /**
  * Records that the congress was held (effective on its closing day). Lower levels first: every active direct
  * subordinate's congress of the term that counts (not SUPERSEDED) must be held by then.
  */
-export async function recordCongressResult(em: EntityManager, cmd: CongressResultCommand, today: string): Promise<CongressRow> {
-  const sql = sqlOf(em);
-  const { congress, level, members } = await loadForChange(em, cmd.id, cmd.version);
+export async function recordCongressResult(tx: Tx, cmd: CongressResultCommand, today: string): Promise<CongressRow> {
+  const { sql } = tx;
+  const { congress, level, members } = await loadForChange(tx, cmd.id, cmd.version);
+  const before = fieldsOf(congress);
   if (congress.stage === CongressStage.SUPERSEDED) throw UserErrorException.of('SUPERSEDED', 'This congress was superseded by a restructuring.', f('id'));
   if (isHeld(congress.stage)) throw UserErrorException.of('ALREADY_HELD', 'This congress is already recorded as held.', f('id'));
   const errors = await checkDates(sql, congress.term, level, cmd.heldStart, cmd.heldEnd, ['heldStart', 'heldEnd']);
@@ -325,19 +357,19 @@ export async function recordCongressResult(em: EntityManager, cmd: CongressResul
   congress.delegatesElected = cmd.delegatesToSuperior?.elected ?? null;
   congress.delegatesAppointed = cmd.delegatesToSuperior?.appointed ?? null;
   congress.delegatesAlternate = cmd.delegatesToSuperior?.alternate ?? null;
-  await recordEvent(em, congress, CongressStage.HELD, cmd.heldEnd, text.actor, text.note);
-  await flush(em, congress.organizationId);
-  return reread(em, congress.id);
+  await recordEvent(tx, congress, CongressStage.HELD, cmd.heldEnd, text.actor, text.note);
+  await flush(tx, congress, before, { kind: 'CongressStageChanged', effectiveOn: cmd.heldEnd });
+  return reread(tx, congress.id);
 }
 
 /**
  * A restructuring ended these organisations on `date`: their congresses that were not held will not take place
  * (SUPERSEDED from that day). A congress with changes recorded after that day refuses, to keep history in order.
  */
-export async function supersedeCongresses(em: EntityManager, organizationIds: string[], date: string, actor: string | null): Promise<number> {
+export async function supersedeCongresses(tx: Tx, organizationIds: string[], date: string, actor: string | null): Promise<number> {
   if (!organizationIds.length) return 0;
   actor = cleanTextOrThrow(actor, actorRule(f('actor')));
-  const sql = sqlOf(em);
+  const { sql } = tx;
   const open = await sql<{ id: string; stage: CongressStage; last: string | null; name: string }>(
     `select c.id, c.stage, (select max(e.effective_on)::text from congress_event e where e.congress_id = c.id) as last, o.name
        from congress c join organization o on o.id = c.organization_id
@@ -352,7 +384,14 @@ export async function supersedeCongresses(em: EntityManager, organizationIds: st
   }
   if (!open.length) return 0;
   const ids = open.map((c) => c.id);
-  await trackSelf(sql, organizationIds, async () => {
+  const change: DomainChange = {
+    kind: 'CongressSuperseded',
+    effectiveOn: date,
+    organizations: organizationIds,
+    entities: ids.map((id) => ref('Congress', id)),
+    after: { stage: CongressStage.SUPERSEDED },
+  };
+  await tx.change(change, async () => {
     await sql(
       `insert into congress_event (congress_id, from_stage, to_stage, effective_on, actor, note)
        select c.id, c.stage, 'SUPERSEDED', ?, ?, 'Tổ chức kết thúc do sắp xếp, kiện toàn' from congress c where c.id = any(?::uuid[])`,
@@ -372,14 +411,20 @@ export function derivedCongressId(organizationId: string, term: string): string 
  * A merged or newly formed organisation holds a two-content congress, numbered I, for the term running on `date`;
  * until the superior appoints the term committee, an interim committee (appointed) leads it.
  */
-export async function openSuccessorCongress(em: EntityManager, organizationId: string, date: string): Promise<string | null> {
-  const sql = sqlOf(em);
+export async function openSuccessorCongress(tx: Tx, organizationId: string, date: string): Promise<string | null> {
+  const { sql } = tx;
   const [term] = await sql<{ code: string }>('select code from term where starts_on <= ? and ends_on > ? order by starts_on desc limit 1', [date, date]);
   if (!term) return null;
   const [existing] = await sql('select 1 from congress where organization_id = ? and term = ?', [organizationId, term.code]);
   if (existing) return null;
   const id = derivedCongressId(organizationId, term.code);
-  await trackSelf(sql, [organizationId], () =>
+  const change: DomainChange = {
+    kind: 'CongressScheduled',
+    organizations: [organizationId],
+    entities: [ref('Congress', id), ref('Organization', organizationId)],
+    after: { term: term.code, round: 1, ordinal: 1, mode: CongressMode.TWO_CONTENT, committeeFormation: CommitteeFormation.INTERIM_APPOINTED },
+  };
+  await tx.change(change, () =>
     sql(`insert into congress (id, organization_id, term, ordinal, mode, committee_formation) values (?, ?, ?, 1, 'TWO_CONTENT', 'INTERIM_APPOINTED')`, [
       id,
       organizationId,

@@ -6,6 +6,7 @@ import { toGlobalId, viewGlobalId } from '../common/global-id';
 import { Node } from '../common/node';
 import { LEVELS, OrganizationLevel } from '../organization/organization.levels';
 import { CommitteeFormation, CongressMode, CongressStage } from './congress.enums';
+import { planOn } from './congress.dated';
 import type { CalendarRow, CongressEventRow, CongressRow } from './congress.repository';
 import { roundsFor, type CongressRules } from './congress.rules';
 
@@ -59,8 +60,9 @@ export class CongressType {
   @Field(() => Int, { description: 'Lần thứ: 1 (I) for the first congress of a new or merged organisation.' }) ordinal!: number;
   @Field(() => CongressMode) mode!: CongressMode;
   @Field({ description: 'A pilot congress (đại hội điểm).' }) pilot!: boolean;
-  @Field(() => DateScalar, { nullable: true }) plannedStart!: string | null;
-  @Field(() => DateScalar, { nullable: true }) plannedEnd!: string | null;
+  @Field(() => DateScalar, { nullable: true, description: 'As planned on the date read (a plan changed later keeps its earlier dates for the dates before).' })
+  plannedStart!: string | null;
+  @Field(() => DateScalar, { nullable: true, description: 'As planned on the date read.' }) plannedEnd!: string | null;
   @Field(() => Int, { nullable: true, description: 'Delegates convened (triệu tập).' }) delegatesConvened!: number | null;
   @Field(() => Int, { nullable: true, description: 'Delegates attending.' }) delegatesAttending!: number | null;
   @Field(() => Int, { nullable: true, description: 'Members of the committee for the new term.' }) committeeSize!: number | null;
@@ -78,8 +80,9 @@ export class CongressType {
     c.ordinal = row.ordinal;
     c.mode = row.mode;
     c.pilot = row.pilot;
-    c.plannedStart = row.plannedStart;
-    c.plannedEnd = row.plannedEnd;
+    const plan = planOn(row, asOf);
+    c.plannedStart = plan.plannedStart;
+    c.plannedEnd = plan.plannedEnd;
     c.delegatesConvened = row.delegatesConvened;
     c.delegatesAttending = row.delegatesAttending;
     c.committeeSize = row.committeeSize;
@@ -144,9 +147,14 @@ export class TermCalendarEntryType {
   @Field(() => DateScalar, { description: 'Congresses of this level should be held by this day.' }) deadline!: string;
   @Field(() => Int, { description: 'Maximum length in days, the preparatory session included.' }) maxDays!: number;
   @Field(() => Int) version!: number;
+  @Field(() => DateScalar, { nullable: true, description: 'The first day this entry was in force; null: from the start (before calendar changes were dated).' })
+  effectiveOn!: string | null;
+  @Field(() => DateScalar, { nullable: true, description: 'The day a later change replaced it; null: still in force.' })
+  replacedOn!: string | null;
 
   static from(row: CalendarRow): TermCalendarEntryType {
-    return Object.assign(new TermCalendarEntryType(), row);
+    const { validFrom, validTo, ...entry } = row;
+    return Object.assign(new TermCalendarEntryType(), entry, { effectiveOn: validFrom, replacedOn: validTo });
   }
 }
 

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { OrganizationType } from '../organization/organization.types';
-import type { Context } from '../server/context';
+import type { Context } from '../common/context';
 import { CongressType } from './congress.types';
 
 /** Organization's congress fields, read at the organisation's date. */

@@ -1,12 +1,16 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
+import type { Kernel } from '../common/kernel';
 import type { Logger } from '../common/log';
+import { createAppKernel } from '../kernel';
 import { EmbeddedPostgres } from './embedded';
 import { databaseReady, initOrm } from './orm';
 import { seedDemoIfEmpty } from './seed';
 
 export interface Database {
   orm: MikroORM;
+  /** The one write path (src/kernel.ts). */
+  kernel: Kernel;
   url: string;
   /** The connection string with its password, for tools that open their own connection. */
   connectionString: string;
@@ -28,11 +32,13 @@ export async function openDatabase(config: Config, logger: Logger, today: () => 
     });
   }
   let orm: MikroORM | undefined;
+  let kernel: Kernel;
   try {
     orm = await initOrm(url, { poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs, logger });
     const applied = await orm.getMigrator().up();
     if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
-    if (config.seedDemo) await seedDemoIfEmpty(orm, today(), logger);
+    kernel = createAppKernel(orm, { logger });
+    if (config.seedDemo) await seedDemoIfEmpty(orm, kernel, today(), logger);
   } catch (err) {
     await orm?.close(true).catch(() => undefined);
     await embedded?.stop();
@@ -41,6 +47,7 @@ export async function openDatabase(config: Config, logger: Logger, today: () => 
   const db = orm;
   return {
     orm: db,
+    kernel,
     url: url.replace(/:[^:@/]*@/, ':***@'),
     connectionString: url,
     embedded: !!embedded,

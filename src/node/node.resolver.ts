@@ -1,16 +1,19 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { auditEventLoader } from '../audit/audit.loaders';
+import { AuditEventType } from '../audit/audit.types';
 import { badInput } from '../common/errors';
 import { fromGlobalId, type DecodedId } from '../common/global-id';
 import { Node } from '../common/node';
+import { sqlOf } from '../common/sql';
 import { CongressType } from '../congress/congress.types';
 import { OrganizationType } from '../organization/organization.types';
 import { RestructuringType } from '../restructuring/restructuring.types';
-import type { Context } from '../server/context';
+import type { Context } from '../common/context';
 
-type NodeObject = OrganizationType | CongressType | RestructuringType;
+export type NodeObject = OrganizationType | CongressType | RestructuringType | AuditEventType;
 
 /** The object a global id names; a dated id (Organization, Congress) names the view read on its date, nested fields included. */
-async function load(ctx: Context, { type, id, asOf }: DecodedId): Promise<NodeObject | null> {
+export async function loadNode(ctx: Context, { type, id, asOf }: DecodedId): Promise<NodeObject | null> {
   switch (type) {
     case 'Organization': {
       const row = await ctx.loaders.organizations.byId.load(id);
@@ -24,6 +27,10 @@ async function load(ctx: Context, { type, id, asOf }: DecodedId): Promise<NodeOb
       const row = await ctx.loaders.restructurings.byId.load(id);
       return row && RestructuringType.from(row, ctx.today);
     }
+    case 'AuditEvent': {
+      const row = await auditEventLoader(ctx, () => sqlOf(ctx.em)).load(id);
+      return row && AuditEventType.from(row);
+    }
     default:
       return null;
   }
@@ -36,13 +43,13 @@ export class NodeResolver {
     description: 'Any object by its global id; null when it does not exist. A dated id (an Organization or Congress read on a day other than today) returns that dated view.',
   })
   node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<NodeObject | null> {
-    return load(ctx, fromGlobalId(id));
+    return loadNode(ctx, fromGlobalId(id));
   }
 
   @Query(() => [Node], { nullable: 'items', description: 'Objects by global ids, in the same order; null for each that does not exist.' })
   nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<(NodeObject | null)[]> {
     if (ids.length > 100) throw badInput('"ids" may hold at most 100 ids', { argument: 'ids' });
     const decoded = ids.map((id, i) => fromGlobalId(id, `ids[${i}]`));
-    return Promise.all(decoded.map((d) => load(ctx, d)));
+    return Promise.all(decoded.map((d) => loadNode(ctx, d)));
   }
 }

@@ -25,8 +25,13 @@ export class Organization {
   @Property({ type: 'boolean' })
   aboveBasePowers: boolean = false;
 
+  /** Its own members from `membersSince` on; earlier counts are in organization_member_count (organization.members.ts). */
   @Property({ type: 'integer' })
   memberCount: number = 0;
+
+  /** The day `memberCount` took effect; null: from the start. */
+  @Property({ type: 'date', nullable: true })
+  membersSince?: string | null;
 
   @Property({ type: 'date' })
   establishedOn!: string;

@@ -1,7 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { PageArgs, parsePage, toConnection, toPage } from '../common/connection';
 import { DateScalar } from '../common/dates';
-import type { Context } from '../server/context';
+import type { Context } from '../common/context';
 import { OrganizationLevel } from './organization.levels';
 import type { TreePage } from './organization.repository';
 import { OrganizationConnection, OrganizationType } from './organization.types';

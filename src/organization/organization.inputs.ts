@@ -46,8 +46,14 @@ export class OrganizationUpdateInput {
   @Field(() => String, { nullable: true, description: 'An empty string clears it.' })
   shortName?: string | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Its own members from `memberCountEffectiveOn` on; earlier dates keep the count in force then.' })
   memberCount?: number | null;
+
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: 'With `memberCount`: the first day of the new count; default: today. Not in the future (FUTURE_DATE), not before its last change (OUT_OF_ORDER).',
+  })
+  memberCountEffectiveOn?: string | null;
 
   @Field(() => Boolean, { nullable: true })
   aboveBasePowers?: boolean | null;

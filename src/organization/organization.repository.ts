@@ -1,10 +1,12 @@
 import type { Sql } from '../common/sql';
 import type { SortKey } from '../common/connection';
 import type { OrganizationLevel } from './organization.levels';
+import { MEMBER_COLUMNS, type DatedMembers, type MemberPeriod } from './organization.members';
 
 /** SQL reads of the tree. Every function answers many keys in one statement. */
 
-export interface OrganizationRow {
+/** The latest state of an organisation; its member count is dated (`membersOn` reads it on a date). */
+export interface OrganizationRow extends DatedMembers {
   id: string;
   code: string;
   name: string;
@@ -33,7 +35,7 @@ export interface PlacementRow {
 
 export const ORG_COLUMNS = `o.id, o.code, o.name, o.short_name as "shortName", o.level, o.above_base_powers as "aboveBasePowers",
   o.member_count as "memberCount", o.established_on as "establishedOn", o.ended_on as "endedOn", o.version, o.sort_key as "sortKey",
-  o.renamed, o.pending_establishment as "pendingEstablishment"`;
+  o.renamed, o.pending_establishment as "pendingEstablishment", ${MEMBER_COLUMNS}`;
 
 const PLACEMENT_COLUMNS = `p.organization_id as "organizationId", p.parent_id as "parentId", p.path, p.depth,
   p.valid_from as "validFrom", p.valid_to as "validTo"`;
@@ -87,6 +89,8 @@ function toTreeRows(rows: Record<string, unknown>[]): Map<string, TreePage> {
       level: r.level as OrganizationLevel,
       aboveBasePowers: r.aboveBasePowers as boolean,
       memberCount: r.memberCount as number,
+      membersSince: r.membersSince as string | null,
+      memberHistory: r.memberHistory as MemberPeriod[] | null,
       establishedOn: r.establishedOn as string,
       endedOn: r.endedOn as string | null,
       version: r.version as number,

@@ -6,11 +6,11 @@ import { fromGlobalIdOf, tryGlobalIdOf } from '../common/global-id';
 import { runMutation } from '../common/mutation';
 import { sqlOf } from '../common/sql';
 import { escapeLike, foldVietnamese } from '../common/text';
-import type { Context } from '../server/context';
+import type { Context } from '../common/context';
 import { OrganizationCreateInput, OrganizationMoveInput, OrganizationUpdateInput } from './organization.inputs';
 import { OrganizationLevel } from './organization.levels';
 import { OrganizationCreatePayload, OrganizationMovePayload, OrganizationUpdatePayload } from './organization.payloads';
-import { overdueCondition } from '../progress/progress.overdue';
+import { overdueCondition } from '../congress/congress.overdue';
 import { searchOrganizations } from './organization.repository';
 import { createOrganization, moveOrganization, normalizeCode, updateOrganization } from './organization.service';
 import { OrganizationConnection, OrganizationType } from './organization.types';
@@ -69,8 +69,8 @@ export class OrganizationResolver {
     const parentId = input.parent ? tryGlobalIdOf('Organization', input.parent) : null;
     if (parentId === undefined) return { userErrors: [invalidId('parent')] };
     const establishedOn = input.establishedOn ?? ctx.today;
-    const { result, userErrors } = await runMutation(ctx, (em) =>
-      createOrganization(em, { ...input, parentId, establishedOn, memberCount: input.memberCount ?? 0 }),
+    const { result, userErrors } = await runMutation(ctx, 'organizationCreate', (tx) =>
+      createOrganization(tx, { ...input, parentId, establishedOn, memberCount: input.memberCount ?? 0 }),
     );
     return { organization: result && OrganizationType.from(result, establishedOn > ctx.today ? establishedOn : ctx.today), userErrors };
   }
@@ -79,7 +79,7 @@ export class OrganizationResolver {
   async organizationUpdate(@Arg('input') input: OrganizationUpdateInput, @Ctx() ctx: Context): Promise<OrganizationUpdatePayload> {
     const id = tryGlobalIdOf('Organization', input.id);
     if (!id) return { userErrors: [invalidId('id')] };
-    const { result, userErrors } = await runMutation(ctx, (em) => updateOrganization(em, { ...input, id }, ctx.today));
+    const { result, userErrors } = await runMutation(ctx, 'organizationUpdate', (tx) => updateOrganization(tx, { ...input, id }, ctx.today));
     return { organization: result && OrganizationType.from(result, ctx.today), userErrors };
   }
 
@@ -89,7 +89,7 @@ export class OrganizationResolver {
     if (!id) return { userErrors: [invalidId('id')] };
     const newParentId = tryGlobalIdOf('Organization', input.newParent);
     if (!newParentId) return { userErrors: [invalidId('newParent')] };
-    const { result, userErrors } = await runMutation(ctx, (em) => moveOrganization(em, { ...input, id, newParentId }), { treeLock: 'exclusive' });
+    const { result, userErrors } = await runMutation(ctx, 'organizationMove', (tx) => moveOrganization(tx, { ...input, id, newParentId }), { treeLock: 'exclusive' });
     return { organization: result && OrganizationType.from(result, input.effectiveOn), userErrors };
   }
 }

@@ -2,13 +2,16 @@ import crypto from 'node:crypto';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inputField, UserError, UserErrorException } from '../common/errors';
-import { sqlOf, type Sql } from '../common/sql';
+import { changedFields, ref } from '../common/journal';
+import type { Tx } from '../common/kernel';
+import type { Sql } from '../common/sql';
 import { cleanTexts, foldVietnamese, type TextRule } from '../common/text';
 import { Organization } from './organization.entity';
 import { LEVEL_NAMES_VI, mayBeChildOf, OrganizationLevel } from './organization.levels';
 import type { OrganizationRow } from './organization.repository';
-import { lockTree, placementOn, placeOrganization, readOrganization, relocateSubtree } from './organization.tree';
-import { trackSelf } from '../progress/progress.maintenance';
+import { lockTree } from './organization.lock';
+import { checkMembersDate, keepEarlierCount } from './organization.members';
+import { placementOn, placeOrganization, readOrganization, relocateSubtree } from './organization.tree';
 import { CELL_LEVELS, cellSizeError, currentRules } from '../congress/congress.rules';
 
 /** The rules of the tree. Every function runs inside the caller's transaction and throws UserErrorException. */
@@ -40,6 +43,8 @@ export interface OrganizationChange {
   name?: string | null;
   shortName?: string | null;
   memberCount?: number | null;
+  /** The first day of the new member count; default: today. */
+  memberCountEffectiveOn?: string | null;
   aboveBasePowers?: boolean | null;
 }
 
@@ -76,13 +81,13 @@ const searchTextOf = (o: { code: string; name: string; shortName?: string | null
   foldVietnamese([o.name, o.shortName ?? '', o.code].join(' '));
 
 
-export async function createOrganization(em: EntityManager, input: OrganizationCreate): Promise<OrganizationRow> {
-  const sql = sqlOf(em);
+export async function createOrganization(tx: Tx, input: OrganizationCreate): Promise<OrganizationRow> {
+  const { sql, em } = tx;
   const { name, shortName, errors } = checkAttributes(input);
   if (errors.length) throw new UserErrorException(errors);
   const code = normalizeCode(input.code);
 
-  await lockTree(sql, 'shared');
+  // The kernel holds the tree lock (shared) from the start of the transaction.
   let parent: OrganizationRow | null = null;
   if (input.pending) {
     // Placed by its restructuring on apply, where the parent and level are checked on the effective date.
@@ -109,7 +114,7 @@ export async function createOrganization(em: EntityManager, input: OrganizationC
   if (!input.pending) await checkCellSize(sql, input.level, input.memberCount ?? 0); // a pending one gets its members on apply
 
   const id = input.id ?? crypto.randomUUID();
-  em.create(Organization, {
+  const attributes = {
     id,
     code,
     name: name!,
@@ -122,15 +127,20 @@ export async function createOrganization(em: EntityManager, input: OrganizationC
     pendingEstablishment: input.pending ?? false,
     searchText: searchTextOf({ code, name: name!, shortName }),
     sortKey: foldVietnamese(name!),
+  };
+  const recorded = { code, name, shortName, level: input.level, memberCount: attributes.memberCount, aboveBasePowers: attributes.aboveBasePowers, establishedOn: input.establishedOn };
+  // Not counted until placed (OrganizationPlaced below, or when its restructuring is applied).
+  await tx.change({ kind: 'OrganizationCreated', organizations: [], entities: [ref('Organization', id)], after: recorded }, async () => {
+    em.create(Organization, attributes);
+    await flushMapped(em);
   });
-  await flushMapped(em);
   const created = (await readOrganization(sql, id))!;
-  if (!input.pending) await placeOrganization(sql, created, parent, input.establishedOn, f('parent'));
+  if (!input.pending) await placeOrganization(tx, created, parent, input.establishedOn, f('parent'));
   return created;
 }
 
-export async function updateOrganization(em: EntityManager, input: OrganizationChange, today: string): Promise<OrganizationRow> {
-  const sql = sqlOf(em);
+export async function updateOrganization(tx: Tx, input: OrganizationChange, today: string): Promise<OrganizationRow> {
+  const { sql, em } = tx;
   const { name, shortName, errors } = checkAttributes(input);
   if (errors.length) throw new UserErrorException(errors);
   const org = await em.findOne(Organization, { id: input.id });
@@ -138,6 +148,7 @@ export async function updateOrganization(em: EntityManager, input: OrganizationC
   if (org.version !== input.version) {
     throw UserErrorException.of('STALE_VERSION', `The organisation changed since you read it (version ${org.version}, you sent ${input.version}).`, f('version'));
   }
+  const before = attributesOf(org);
   if (input.code != null) {
     const code = normalizeCode(input.code);
     if (code !== org.code) {
@@ -151,9 +162,14 @@ export async function updateOrganization(em: EntityManager, input: OrganizationC
     org.sortKey = foldVietnamese(org.name);
   }
   if (input.shortName != null) org.shortName = shortName;
-  if (input.memberCount != null) {
-    await checkCellSize(sql, org.level, input.memberCount);
-    org.memberCount = input.memberCount;
+  // A member count is dated: the count it replaces stays in force for the dates before (organization.members.ts).
+  const members = input.memberCount != null && input.memberCount !== org.memberCount ? { from: org.memberCount, since: org.membersSince ?? null } : null;
+  if (members) {
+    const effectiveOn = input.memberCountEffectiveOn ?? today;
+    checkMembersDate(members.since, effectiveOn, today, f('memberCountEffectiveOn'));
+    await checkCellSize(sql, org.level, input.memberCount!);
+    org.memberCount = input.memberCount!;
+    org.membersSince = effectiveOn;
   }
   if (input.aboveBasePowers != null && input.aboveBasePowers !== org.aboveBasePowers) {
     if (!input.aboveBasePowers) {
@@ -169,7 +185,18 @@ export async function updateOrganization(em: EntityManager, input: OrganizationC
     org.aboveBasePowers = input.aboveBasePowers;
   }
   org.searchText = searchTextOf(org);
-  await trackSelf(sql, [org.id], () => flushMapped(em));
+  const { before: was, after: is } = changedFields(before, attributesOf(org));
+  const entities = [ref('Organization', org.id)];
+  if (members) {
+    // Only the member count counts in the roll-up: a change of it is MembersChanged (with whatever else changed).
+    const effectiveOn = org.membersSince!;
+    await tx.change({ kind: 'MembersChanged', effectiveOn, organizations: [org.id], entities, before: was, after: { ...is, memberCountEffectiveOn: effectiveOn } }, async () => {
+      await keepEarlierCount(sql, org.id, members.from, members.since, effectiveOn);
+      await flushMapped(em);
+    });
+  } else {
+    await tx.change({ kind: 'OrganizationUpdated', organizations: [], entities, before: was, after: is }, () => flushMapped(em));
+  }
   return (await readOrganization(sql, org.id))!;
 }
 
@@ -177,8 +204,8 @@ export async function updateOrganization(em: EntityManager, input: OrganizationC
  * Moves an organisation and its subtree under a new parent from `effectiveOn` (see relocateSubtree).
  * Moves are serialised (one tree lock) so two concurrent moves cannot build a cycle between them.
  */
-export async function moveOrganization(em: EntityManager, input: OrganizationMove): Promise<OrganizationRow> {
-  const sql = sqlOf(em);
+export async function moveOrganization(tx: Tx, input: OrganizationMove): Promise<OrganizationRow> {
+  const { sql } = tx;
   await lockTree(sql, 'exclusive');
   const [locked] = await sql<{ version: number }>('select version from organization where id = ? for update', [input.id]);
   if (!locked) throw UserErrorException.of('NOT_FOUND', 'No such organisation.', f('id'));
@@ -190,7 +217,7 @@ export async function moveOrganization(em: EntityManager, input: OrganizationMov
   if (!parent) throw UserErrorException.of('NOT_FOUND', 'The new parent does not exist.', f('newParent'));
   const here = await placementOn(sql, org.id, input.effectiveOn);
   if (!here) throw UserErrorException.of('NOT_ACTIVE', `The organisation is not in the tree on ${input.effectiveOn}.`, f('effectiveOn'));
-  await relocateSubtree(sql, org, parent, input.effectiveOn, f('newParent'));
+  await relocateSubtree(tx, org, parent, input.effectiveOn, f('newParent'));
   await sql('update organization set version = version + 1, updated_at = now() where id = ?', [input.id]);
   return (await readOrganization(sql, input.id))!;
 }
@@ -201,6 +228,14 @@ async function checkCellSize(sql: Sql, level: OrganizationLevel, members: number
   const error = cellSizeError(await currentRules(sql), level, members, f('memberCount'));
   if (error) throw new UserErrorException([error]);
 }
+
+const attributesOf = (o: Organization): Record<string, unknown> => ({
+  code: o.code,
+  name: o.name,
+  shortName: o.shortName ?? null,
+  memberCount: o.memberCount,
+  aboveBasePowers: o.aboveBasePowers,
+});
 
 async function flushMapped(em: EntityManager) {
   try {

@@ -1,16 +1,15 @@
 import { UserErrorException } from '../common/errors';
+import { ref, type DomainChange } from '../common/journal';
+import type { Tx } from '../common/kernel';
 import type { Sql } from '../common/sql';
-import { lockTree } from '../common/tree-lock';
-import { openCounters, trackMove, trackSelf } from '../progress/progress.maintenance';
 import { LEVEL_NAMES_VI, mayBeChildOf } from './organization.levels';
 import { organizationsByIds, placementsAt, type OrganizationRow, type PlacementRow } from './organization.repository';
 
 /**
  * Primitive changes of the dated tree, shared by moves and restructurings. Each checks its own rules and throws
- * UserErrorException; each runs inside the caller's transaction. History is closed and reopened, never rewritten.
+ * UserErrorException; each runs inside the caller's transaction and records its change in the journal. History is
+ * closed and reopened, never rewritten.
  */
-
-export { lockTree };
 
 export async function placementOn(sql: Sql, id: string, date: string): Promise<PlacementRow | null> {
   const [row] = await placementsAt(sql, [{ id, date }]);
@@ -32,7 +31,8 @@ async function openPlacementOf(sql: Sql, parent: OrganizationRow, date: string, 
 }
 
 /** Puts an organisation (not yet in the tree) under `parent` from `date`. */
-export async function placeOrganization(sql: Sql, org: OrganizationRow, parent: OrganizationRow | null, date: string, field: string[]): Promise<void> {
+export async function placeOrganization(tx: Tx, org: OrganizationRow, parent: OrganizationRow | null, date: string, field: string[]): Promise<void> {
+  const { sql } = tx;
   let path = [org.id];
   if (parent) {
     const there = await openPlacementOf(sql, parent, date, field);
@@ -43,8 +43,8 @@ export async function placeOrganization(sql: Sql, org: OrganizationRow, parent: 
   } else if (!mayBeChildOf(org.level, null)) {
     throw UserErrorException.of('REQUIRED', 'Only a CENTRAL_COMMITTEE may be a root.', field);
   }
-  await openCounters(sql, org.id);
-  await trackSelf(sql, [org.id], () =>
+  const change: DomainChange = { kind: 'OrganizationPlaced', effectiveOn: date, organizations: [org.id], entities: [ref('Organization', org.id)], after: { parent: parent?.id ?? null } };
+  await tx.change(change, () =>
     sql(`insert into organization_placement (organization_id, parent_id, path, depth, valid_from) values (?, ?, ?::uuid[], ?, ?)`, [
       org.id,
       parent?.id ?? null,
@@ -59,7 +59,8 @@ export async function placeOrganization(sql: Sql, org: OrganizationRow, parent: 
  * Moves an organisation with its subtree under `parent` from `date`: closes the subtree's open placements on that
  * day and opens new ones with the new paths. O(size of the subtree).
  */
-export async function relocateSubtree(sql: Sql, org: OrganizationRow, parent: OrganizationRow, date: string, field: string[]): Promise<void> {
+export async function relocateSubtree(tx: Tx, org: OrganizationRow, parent: OrganizationRow, date: string, field: string[]): Promise<void> {
+  const { sql } = tx;
   const here = await placementOn(sql, org.id, date);
   if (!here) throw UserErrorException.of('NOT_ACTIVE', `${org.name} is not in the tree on ${date}.`, field);
   const there = await openPlacementOf(sql, parent, date, field);
@@ -78,7 +79,18 @@ export async function relocateSubtree(sql: Sql, org: OrganizationRow, parent: Or
   if (later) {
     throw UserErrorException.of('OUT_OF_ORDER', `The subtree of ${org.name} already has changes dated after ${date}; record changes in date order.`, field);
   }
-  await trackMove(sql, org.id, () => rewritePaths(sql, org, parent, there, date));
+  await tx.change(
+    {
+      kind: 'OrganizationMoved',
+      effectiveOn: date,
+      subtreeRoot: org.id,
+      organizations: [...new Set([org.id, ...(here.parentId ? [here.parentId] : []), parent.id])],
+      entities: [ref('Organization', org.id)],
+      before: { parent: here.parentId },
+      after: { parent: parent.id },
+    },
+    () => rewritePaths(sql, org, parent, there, date),
+  );
 }
 
 async function rewritePaths(sql: Sql, org: OrganizationRow, parent: OrganizationRow, there: PlacementRow, date: string): Promise<void> {
@@ -107,7 +119,8 @@ async function rewritePaths(sql: Sql, org: OrganizationRow, parent: Organization
 }
 
 /** The organisation is gone from `date` on. It must have no children left in the tree on that day. */
-export async function endOrganization(sql: Sql, org: OrganizationRow, date: string, field: string[]): Promise<void> {
+export async function endOrganization(tx: Tx, org: OrganizationRow, date: string, field: string[]): Promise<void> {
+  const { sql } = tx;
   const here = await placementOn(sql, org.id, date);
   if (!here || here.validTo !== null || here.validFrom >= date) {
     throw UserErrorException.of('NOT_ACTIVE', `${org.name} is not in the tree up to ${date}, or has changes after it.`, field);
@@ -121,29 +134,41 @@ export async function endOrganization(sql: Sql, org: OrganizationRow, date: stri
     const names = left.slice(0, 5).map((r) => r.name).join(', ') + (left.length > 5 ? ', …' : '');
     throw UserErrorException.of('CHILDREN_NOT_MOVED', `${org.name} still has organisations under it on or after ${date} that this change does not move: ${names}.`, field);
   }
-  await trackSelf(sql, [org.id], async () => {
+  const change: DomainChange = { kind: 'OrganizationEnded', effectiveOn: date, organizations: [org.id], entities: [ref('Organization', org.id)], before: { endedOn: null }, after: { endedOn: date } };
+  await tx.change(change, async () => {
     await sql('update organization_placement set valid_to = ? where organization_id = ? and valid_to is null', [date, org.id]);
     await sql('update organization set ended_on = ?, version = version + 1, updated_at = now() where id = ?', [date, org.id]);
   });
 }
 
 /** A new name from `date`; the old one keeps answering for earlier dates. */
-export async function renameOrganization(sql: Sql, org: OrganizationRow, name: string, shortName: string | null, date: string, searchText: string, sortKey: string): Promise<void> {
+export async function renameOrganization(tx: Tx, org: OrganizationRow, name: string, shortName: string | null, date: string, searchText: string, sortKey: string): Promise<void> {
+  const { sql } = tx;
   const [last] = await sql<{ validTo: string }>(`select max(valid_to)::text as "validTo" from organization_name where organization_id = ?`, [org.id]);
   const from = last?.validTo ?? org.establishedOn;
   if (date <= from) throw UserErrorException.of('OUT_OF_ORDER', `${org.name} already has a name change on or after ${date}.`, ['input', 'effectiveOn']);
-  await sql(`insert into organization_name (organization_id, name, short_name, valid_from, valid_to) values (?, ?, ?, ?, ?)`, [
-    org.id,
-    org.name,
-    org.shortName,
-    from,
-    date,
-  ]);
-  await sql(`update organization set name = ?, short_name = ?, search_text = ?, sort_key = ?, renamed = true, version = version + 1, updated_at = now() where id = ?`, [
-    name,
-    shortName,
-    searchText,
-    sortKey,
-    org.id,
-  ]);
+  const change: DomainChange = {
+    kind: 'OrganizationRenamed',
+    effectiveOn: date,
+    organizations: [], // a name counts nowhere in the roll-up
+    entities: [ref('Organization', org.id)],
+    before: { name: org.name, shortName: org.shortName },
+    after: { name, shortName },
+  };
+  await tx.change(change, async () => {
+    await sql(`insert into organization_name (organization_id, name, short_name, valid_from, valid_to) values (?, ?, ?, ?, ?)`, [
+      org.id,
+      org.name,
+      org.shortName,
+      from,
+      date,
+    ]);
+    await sql(`update organization set name = ?, short_name = ?, search_text = ?, sort_key = ?, renamed = true, version = version + 1, updated_at = now() where id = ?`, [
+      name,
+      shortName,
+      searchText,
+      sortKey,
+      org.id,
+    ]);
+  });
 }

@@ -1,9 +1,10 @@
-import { Ctx, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Arg, Ctx, Field, ID, Int, ObjectType } from 'type-graphql';
 import { ConnectionType } from '../common/connection';
 import { DateScalar } from '../common/dates';
 import { toGlobalId, viewGlobalId } from '../common/global-id';
 import { Node } from '../common/node';
 import { OrganizationLevel } from './organization.levels';
+import { membersOn, type DatedMembers } from './organization.members';
 import type { OrganizationRow } from './organization.repository';
 
 /**
@@ -54,8 +55,16 @@ export class OrganizationType {
   @Field({ description: 'A base committee given the powers of an above-base committee (được giao quyền cấp trên cơ sở).' })
   aboveBasePowers!: boolean;
 
-  @Field(() => Int, { description: 'Its own members (members belong to cells); not dated.' })
-  memberCount!: number;
+  /** The dated member count (current count, since when, earlier counts). */
+  members!: DatedMembers;
+
+  @Field(() => Int, {
+    description:
+      'Its own members (members belong to cells) as the count stood on the date (`asOf`; default: the date it was read at). A change effective on D is seen from D on; earlier dates keep the earlier count.',
+  })
+  memberCount(@Arg('asOf', () => DateScalar, { nullable: true, description: 'Default: the date the organisation was read at.' }) asOf?: string | null): number {
+    return membersOn(this.members, asOf ?? this.asOf);
+  }
 
   @Field(() => DateScalar, { description: 'First day in the tree.' })
   establishedOn!: string;
@@ -76,7 +85,7 @@ export class OrganizationType {
     o.renamed = row.renamed;
     o.level = row.level;
     o.aboveBasePowers = row.aboveBasePowers;
-    o.memberCount = row.memberCount;
+    o.members = { memberCount: row.memberCount, membersSince: row.membersSince, memberHistory: row.memberHistory };
     o.establishedOn = row.establishedOn;
     o.endedOn = row.endedOn;
     o.version = row.version;

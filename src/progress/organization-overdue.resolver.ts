@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, registerEnumType, Resolver, Root } from 'type-graphql';
 import { OrganizationType } from '../organization/organization.types';
-import type { Context } from '../server/context';
-import { OverdueReason } from './progress.overdue';
+import type { Context } from '../common/context';
+import { OverdueReason } from '../congress/congress.overdue';
 import { OVERDUE_MEANING } from './progress.types';
 
 registerEnumType(OverdueReason, {

@@ -3,7 +3,7 @@ import { groupBy } from '../common/batch';
 import type { Sql } from '../common/sql';
 import type { CongressLoaders } from '../congress/congress.loaders';
 import { fromCounters, fromLive, type ProgressData } from './progress.compute';
-import type { OverdueReason } from './progress.overdue';
+import type { OverdueReason } from '../congress/congress.overdue';
 import { countersOf, liveGroups, overdueReasonsAt, timelinePoints, upcomingCounts } from './progress.repository';
 
 export type ProgressScope = 'SUBTREE' | 'CHILDREN';
@@ -22,9 +22,10 @@ const groupsOf = <K>(keys: readonly K[], by: (k: K) => string): K[][] => [...gro
  * dated change, one read of the precomputed counters; otherwise (a past date, or direct children) one live statement.
  */
 export function createProgressLoaders(sql: Sql, congresses: CongressLoaders) {
-  const calendarNow = async (): Promise<Map<string, string>> => {
+  // The current term's calendar on a date (the counters answer dates on or after the latest dated change: its latest entries).
+  const calendarOn = async (date: string): Promise<Map<string, string>> => {
     const term = await congresses.currentTerm();
-    const cal = term ? await congresses.calendar.load(term) : new Map();
+    const cal = term ? (await congresses.calendar.load(term)).on(date) : new Map();
     return new Map([...cal.entries()].map(([level, row]) => [level, row.deadline]));
   };
 
@@ -37,7 +38,7 @@ export function createProgressLoaders(sql: Sql, congresses: CongressLoaders) {
           const { scope, date } = group[0];
           const ids = [...new Set(group.map((k) => k.id))];
           if (scope === 'SUBTREE') {
-            const [counters, calendar] = await Promise.all([countersOf(sql, ids), calendarNow()]);
+            const [counters, calendar] = await Promise.all([countersOf(sql, ids), calendarOn(date)]);
             if (!counters.watermark || counters.watermark <= date) {
               const rows = new Map(counters.rows.map((r) => [r.organizationId, r]));
               for (const k of group) out.set(key(k), fromCounters(rows.get(k.id), calendar, date));
@@ -74,9 +75,9 @@ export function createProgressLoaders(sql: Sql, congresses: CongressLoaders) {
     async (keys) => {
       const out = new Map<string, { periodStart: string; held: number }[]>();
       await Promise.all(
-        groupsOf(keys, (k) => `${k.scope}|${k.date}|${k.from}|${k.to}|${k.interval}`).map(async (group) => {
+        groupsOf(keys, (k) => `${k.scope}|${k.from}|${k.to}|${k.interval}`).map(async (group) => {
           const g = group[0];
-          const rows = groupBy(await timelinePoints(sql, [...new Set(group.map((k) => k.id))], g.date, g.scope, g.from, g.to, g.interval), (r) => r.key);
+          const rows = groupBy(await timelinePoints(sql, [...new Set(group.map((k) => k.id))], g.scope, g.from, g.to, g.interval), (r) => r.key);
           for (const k of group) out.set(timelineKey(k), (rows.get(k.id) ?? []).map(({ periodStart, held }) => ({ periodStart, held })));
         }),
       );

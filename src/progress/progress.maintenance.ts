@@ -4,22 +4,22 @@ import { add, FIELDS, levelField, stageField, zero, type Vector } from './progre
 import { closedLateSql, countedCongress, currentCalendar, HELD_STAGES_SQL } from './progress.sql';
 
 /**
- * Keeps the roll-up counters exact in the same transaction as every change. A change records the "self
- * contribution" of the organisations it touches before and after; the differences are added to their ancestors'
- * counters in a per-transaction ledger, written once before commit with every counter row locked in id order (so
- * concurrent writers never deadlock). A stage change costs O(depth); a move moves its subtree's totals from the old
- * ancestors to the new ones, O(depth); nothing costs O(whole tree).
+ * Keeps the roll-up counters exact in the same transaction as every change (driven by the journal: see
+ * progress.consumer.ts). A change records the "self contribution" of the organisations it touches before and after;
+ * the differences are added to their ancestors' counters in a per-transaction ledger, written once before commit with
+ * every counter row locked in id order (so concurrent writers never deadlock). A stage change costs O(depth); a move
+ * moves its subtree's totals from the old ancestors to the new ones, O(depth); nothing costs O(whole tree).
  *
  * Held-late counts (`lv_*_held_late`) compare each held congress's closing day with its deadline as the term calendar
- * says now; a calendar change adjusts them in its own transaction (trackCalendarChange). Chosen over counters that
+ * says now; a calendar change adjusts them in its own transaction (adjustForCalendar). Chosen over counters that
  * do not depend on the deadline (held counts per ancestor, level and closing day, combined with the calendar at read
  * time): reads stay one counter row per organisation, with no per-day bucket table to keep, move and read on every
  * roll-up, while the calendar changes a handful of times a term and touches only the held congresses of one level
  * whose closing day lies between the old deadline and the new one. So that no writer computes a contribution with a
  * deadline about to change, every transaction that tracks a change holds CALENDAR_LOCK shared from before its first
- * contribution until it commits, and the calendar change holds it exclusively before it reads what it adjusts. The
- * calendar change locks no organisation row and its counter rows only at commit (like every writer, once it holds the
- * calendar lock), so waiting for that lock closes no cycle.
+ * contribution until it commits (lockCalendarShared, when its ledger is opened), and the calendar change holds it
+ * exclusively before it reads what it adjusts. The calendar change locks no organisation row and its counter rows only
+ * at commit (like every writer, once it holds the calendar lock), so waiting for that lock closes no cycle.
  */
 const CALENDAR_LOCK = 727_003;
 
@@ -34,7 +34,8 @@ interface Contribution {
   ancestors: string[];
 }
 
-class Ledger {
+/** What one transaction adds to the counters, written once before commit (writeLedger). */
+export class Ledger {
   vectors = new Map<string, Vector>();
   buckets = new Map<string, number>();
 
@@ -52,17 +53,9 @@ class Ledger {
   }
 }
 
-const ledgers = new WeakMap<object, Ledger>();
-
-/** The transaction's ledger; the first time, the calendar lock too (see above). */
-async function ledgerOf(sql: Sql): Promise<Ledger> {
-  if (!sql.transaction) throw new Error('progress counters change only inside a transaction');
-  let ledger = ledgers.get(sql.transaction);
-  if (!ledger) {
-    ledgers.set(sql.transaction, (ledger = new Ledger()));
-    await sql('select pg_advisory_xact_lock_shared(?)', [CALENDAR_LOCK]);
-  }
-  return ledger;
+/** Taken once per transaction, when its ledger is opened, before its first contribution (see above). */
+export async function lockCalendarShared(sql: Sql): Promise<void> {
+  await sql('select pg_advisory_xact_lock_shared(?)', [CALENDAR_LOCK]);
 }
 
 interface SelfRow {
@@ -118,55 +111,67 @@ export function contributionOf(r: SelfRow): Contribution {
   return { vector: v, bucket: open && r.deadlineOverride ? { level: r.level, deadline: r.deadlineOverride } : null, ancestors: r.path.slice(0, -1) };
 }
 
+export interface SelfBefore {
+  ids: string[];
+  before: Map<string, Contribution>;
+}
+
 /**
- * Wraps a change to these organisations' own state (their congress, members, pending flag, or whether they are in
- * the tree at all): their contributions before and after go to the ledger.
+ * Before a change to these organisations' own state (their congress, members, pending flag, or whether they are in
+ * the tree at all): their rows locked, their contributions read.
  */
-export async function trackSelf<T>(sql: Sql, ids: readonly string[], change: () => Promise<T>): Promise<T> {
+export async function selfBefore(sql: Sql, ids: readonly string[]): Promise<SelfBefore> {
   const unique = [...new Set(ids)].sort();
-  const ledger = await ledgerOf(sql);
   // Two writers changing the same organisation's contribution must not both read the same "before".
   await sql('select 1 from organization where id = any(?::uuid[]) order by id for update', [unique]);
-  const before = await contributions(sql, unique);
-  const result = await change();
-  const after = await contributions(sql, unique);
-  for (const id of unique) {
+  return { ids: unique, before: await contributions(sql, unique) };
+}
+
+/** After it: the differences go to the ledger. */
+export async function selfAfter(sql: Sql, ledger: Ledger, { ids, before }: SelfBefore): Promise<void> {
+  const after = await contributions(sql, ids);
+  for (const id of ids) {
     const b = before.get(id);
     const a = after.get(id);
     if (b) ledger.add(b.ancestors, b.vector, b.bucket, -1);
     if (a) ledger.add(a.ancestors, a.vector, a.bucket, +1);
   }
-  return result;
 }
 
-/** Wraps a move of `id` with its subtree: its totals leave the old ancestors and join the new ones. */
-export async function trackMove<T>(sql: Sql, id: string, change: () => Promise<T>): Promise<T> {
-  const ledger = await ledgerOf(sql);
+export interface MoveBefore {
+  id: string;
+  before: Contribution;
+  total: Vector;
+  buckets: { level: string; deadline: string; open: number }[];
+}
+
+/** Before a move of `id` with its subtree: the subtree's total (its counters, what the ledger holds for it, itself). */
+export async function moveBefore(sql: Sql, ledger: Ledger, id: string): Promise<MoveBefore> {
   const before = (await contributions(sql, [id])).get(id)!;
   const [counter] = await sql<Record<string, number | string>>(`select * from progress_counter where organization_id = ?`, [id]);
   const buckets = await sql<{ level: string; deadline: string; open: number }>(`select level, deadline::text as deadline, open from progress_override where organization_id = ?`, [id]);
-  // The subtree's total: its counters (with what this transaction has not written yet) and itself.
   const total = add(add(zero(), before.vector), Object.fromEntries(FIELDS.map((f) => [f, Number(counter?.[f] ?? 0)])));
   add(total, ledger.vectors.get(id) ?? zero());
   const pendingBuckets = [...ledger.buckets.entries()]
     .filter(([k]) => k.startsWith(`${id}|`))
     .map(([k, n]) => ({ level: k.split('|')[1], deadline: k.split('|')[2], open: n }));
-  const allBuckets = [...buckets, ...pendingBuckets];
-  const result = await change();
+  return { id, before, total, buckets: [...buckets, ...pendingBuckets] };
+}
+
+/** After the move: its totals leave the old ancestors and join the new ones. */
+export async function moveAfter(sql: Sql, ledger: Ledger, { id, before, total, buckets }: MoveBefore): Promise<void> {
   const after = (await contributions(sql, [id])).get(id)!;
-  ledger.add(before.ancestors, total, before.bucket, -1, allBuckets);
-  ledger.add(after.ancestors, total, after.bucket, +1, allBuckets);
-  return result;
+  ledger.add(before.ancestors, total, before.bucket, -1, buckets);
+  ledger.add(after.ancestors, total, after.bucket, +1, buckets);
 }
 
 /**
- * Wraps a change of one level's deadline in a term's calendar to `deadline`: the held congresses of that level without
- * a deadline of their own whose closing day is after one deadline and not the other change sides, and their ancestors'
- * held-late counts follow. O(congresses it touches × depth); nothing when the term is not the current one.
+ * Before a change of one level's deadline in a term's calendar to `deadline` (the calendar lock taken exclusively
+ * first, by the caller): the held congresses of that level without a deadline of their own whose closing day is after
+ * one deadline and not the other change sides, and their ancestors' held-late counts follow. O(congresses it touches
+ * × depth); nothing when the term is not the current one.
  */
-export async function trackCalendarChange<T>(sql: Sql, term: string, level: string, deadline: string, change: () => Promise<T>): Promise<T> {
-  await sql('select pg_advisory_xact_lock(?)', [CALENDAR_LOCK]);
-  const ledger = await ledgerOf(sql);
+export async function adjustForCalendar(sql: Sql, ledger: Ledger, term: string, level: string, deadline: string): Promise<void> {
   const deltas = await sql<{ id: string; delta: number }>(
     `select a.id, sum(case when c.held_end > ?::date then 1 else 0 end - ${closedLateSql('c', 'tc')}::int)::int as delta
        from organization o
@@ -181,42 +186,42 @@ export async function trackCalendarChange<T>(sql: Sql, term: string, level: stri
   );
   const field = levelField(level, 'held_late');
   for (const d of deltas) ledger.add([d.id], { [field]: d.delta }, null, 1);
-  return change();
 }
 
-/** A new organisation gets its own (empty) counter row. */
-export async function openCounters(sql: Sql, id: string): Promise<void> {
-  await sql('insert into progress_counter (organization_id) values (?) on conflict do nothing', [id]);
+/** The exclusive side of the calendar lock (a calendar change, before it reads what it adjusts). */
+export async function lockCalendarExclusive(sql: Sql): Promise<void> {
+  await sql('select pg_advisory_xact_lock(?)', [CALENDAR_LOCK]);
+}
+
+/** An organisation entering the tree gets its own (empty) counter row. */
+export async function openCounters(sql: Sql, ids: readonly string[]): Promise<void> {
+  await sql('insert into progress_counter (organization_id) select unnest(?::uuid[]) on conflict do nothing', [ids]);
 }
 
 /** Writes what the transaction accumulated: one locking read in id order, one update, the bucket upserts. */
-export async function flushProgress(execute: (text: string, params: unknown[]) => Promise<unknown>, transaction: object | undefined): Promise<void> {
-  const ledger = transaction && ledgers.get(transaction);
-  if (!ledger) return;
-  ledgers.delete(transaction);
+export async function writeLedger(sql: Sql, ledger: Ledger): Promise<void> {
   const entries = [...ledger.vectors.entries()].filter(([, v]) => FIELDS.some((f) => v[f] !== 0)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (entries.length) {
     const ids = entries.map(([id]) => id);
-    await execute('select 1 from progress_counter where organization_id = any(?::uuid[]) order by organization_id for update', [`{${ids.join(',')}}`]);
+    await sql('select 1 from progress_counter where organization_id = any(?::uuid[]) order by organization_id for update', [ids]);
     const columns = FIELDS.map((f, i) => `${f} = c.${f} + v.f${i}`).join(', ');
-    const arrays = FIELDS.map((f, i) => `?::${f === 'members' ? 'bigint' : 'integer'}[]`).join(', ');
-    await execute(
+    const arrays = FIELDS.map((f) => `?::${f === 'members' ? 'bigint' : 'integer'}[]`).join(', ');
+    await sql(
       `update progress_counter c set ${columns}
          from unnest(?::uuid[], ${arrays}) as v(id, ${FIELDS.map((_, i) => `f${i}`).join(', ')})
         where c.organization_id = v.id`,
-      [`{${ids.join(',')}}`, ...FIELDS.map((f) => `{${entries.map(([, v]) => v[f]).join(',')}}`)],
+      [ids, ...FIELDS.map((f) => entries.map(([, v]) => v[f]))],
     );
   }
   const buckets = [...ledger.buckets.entries()].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
   if (buckets.length) {
     const parts = buckets.map(([k, n]) => [...k.split('|'), n] as [string, string, string, number]);
-    await execute(
+    await sql(
       `insert into progress_override (organization_id, level, deadline, open)
        select * from unnest(?::uuid[], ?::text[], ?::date[], ?::int[])
        on conflict (organization_id, level, deadline) do update set open = progress_override.open + excluded.open`,
-      [`{${parts.map((p) => p[0]).join(',')}}`, `{${parts.map((p) => p[1]).join(',')}}`, `{${parts.map((p) => p[2]).join(',')}}`, `{${parts.map((p) => p[3]).join(',')}}`],
+      [parts.map((p) => p[0]), parts.map((p) => p[1]), parts.map((p) => p[2]), parts.map((p) => p[3])],
     );
-    await execute('delete from progress_override where organization_id = any(?::uuid[]) and open = 0', [`{${[...new Set(parts.map((p) => p[0]))].join(',')}}`]);
+    await sql('delete from progress_override where organization_id = any(?::uuid[]) and open = 0', [[...new Set(parts.map((p) => p[0]))]]);
   }
 }
-

@@ -1,9 +1,12 @@
 import type { Sql } from '../common/sql';
 import { validOn } from '../organization/organization.repository';
 import { WATERMARK_SQL } from '../congress/congress.repository';
+import { currentCalendarOnSql, planOnSql } from '../congress/congress.dated';
+import { membersOnSql } from '../organization/organization.members';
+import { claimedOnSql } from '../restructuring/restructuring.repository';
 import { FIELDS } from './progress.fields';
-import { overdueReasonSql, type OverdueReason } from './progress.overdue';
-import { closedLateSql, countedCongress, currentCalendar, deadlineSql } from './progress.sql';
+import { overdueReasonSql, type OverdueReason } from '../congress/congress.overdue';
+import { countedCongress } from './progress.sql';
 
 /** SQL reads of the roll-up: precomputed counters, and the same numbers computed live for a past date. */
 
@@ -54,52 +57,63 @@ export interface LiveRow {
 
 /**
  * The organisations in scope of each key on date `d` (the subtree below it, or its direct children), grouped by what
- * the roll-up needs: level, stage on `d` (from the congress history), pilot, mode, deadline, closed late, pending. One
- * statement.
+ * the roll-up needs, every value as it stood on `d`: level, stage (from the congress history), pilot, mode, deadline
+ * (the plan's and the term calendar's), closed late, pending (claimed by a restructuring pending then), members (the
+ * dated counts). One statement.
  */
 export async function liveGroups(sql: Sql, ids: readonly string[], d: string, scope: 'SUBTREE' | 'CHILDREN'): Promise<LiveRow[]> {
-  const inScope = scope === 'SUBTREE' ? 'p.path @> array[k.id] and p.organization_id <> k.id' : 'p.parent_id = k.id';
   return sql<LiveRow>(
-    `select k.id as key, o.level, coalesce(st.stage, 'NOT_STARTED') as stage, coalesce(c.pilot, false) as pilot, c.mode,
-            ${deadlineSql('c', 'tc')}::text as deadline, ${closedLateSql('c', 'tc')} as "closedLate", (rp.organization_id is not null) as pending,
-            count(*)::int as n, sum(o.member_count)::bigint as members
-       from unnest(?::uuid[]) as k(id)
-       join organization_placement p on ${inScope} and ${validOn('p', '?::date')}
+    `with x as (select ?::date as d),
+          cal as (${currentCalendarOnSql('(select d from x)')}),
+          claimed as (${claimedOnSql('(select d from x)')})
+     select k.id as key, o.level, coalesce(st.stage, 'NOT_STARTED') as stage, coalesce(c.pilot, false) as pilot, c.mode,
+            dl.deadline::text as deadline, coalesce(c.held_end > dl.deadline, false) as "closedLate", (cl.organization_id is not null) as pending,
+            count(*)::int as n, sum(${membersOnSql('o', 'x.d')})::bigint as members
+       from x cross join unnest(?::uuid[]) as k(id)
+       join organization_placement p on ${scopeJoin(scope)} and ${validOn('p', 'x.d')}
        join organization o on o.id = p.organization_id
        left join congress c on ${countedCongress('c', 'o.id')}
-       left join term_calendar tc on ${currentCalendar('tc', 'o.level')}
-       left join restructuring_pending rp on rp.organization_id = o.id
-       left join lateral (select e.to_stage as stage from congress_event e where e.congress_id = c.id and e.effective_on <= ?::date
+       left join cal tc on tc.level = o.level
+       left join claimed cl on cl.organization_id = o.id
+       cross join lateral (select coalesce(${planOnSql('c', 'deadline_override', 'x.d')}, tc.deadline) as deadline) dl
+       left join lateral (select e.to_stage as stage from congress_event e where e.congress_id = c.id and e.effective_on <= x.d
                            order by e.effective_on desc, e.id desc limit 1) st on true
       group by 1, 2, 3, 4, 5, 6, 7, 8`,
-    [ids, d, d, d],
+    [d, ids],
   );
 }
 
 const scopeJoin = (scope: 'SUBTREE' | 'CHILDREN') =>
   scope === 'SUBTREE' ? 'p.path @> array[k.id] and p.organization_id <> k.id' : 'p.parent_id = k.id';
 
-/** Expected congresses not held on `d` whose planned start falls in the next `days` days. */
+/** Expected congresses not held on `d` whose planned start (as planned on `d`) falls in the next `days` days. */
 export async function upcomingCounts(sql: Sql, ids: readonly string[], d: string, days: number, scope: 'SUBTREE' | 'CHILDREN'): Promise<{ key: string; n: number }[]> {
   return sql(
     `select k.id as key, count(c.id)::int as n
-       from unnest(?::uuid[]) as k(id)
-       join organization_placement p on ${scopeJoin(scope)} and ${validOn('p', '?::date')}
+       from (select ?::date as d, ?::int as days) x
+       cross join unnest(?::uuid[]) as k(id)
+       join organization_placement p on ${scopeJoin(scope)} and ${validOn('p', 'x.d')}
        join congress c on c.organization_id = p.organization_id and c.term = (select code from term where is_current) and c.round = 1
-       left join lateral (select e.to_stage as stage from congress_event e where e.congress_id = c.id and e.effective_on <= ?::date
+       cross join lateral (select ${planOnSql('c', 'planned_start', 'x.d')} as start) pl
+       left join lateral (select e.to_stage as stage from congress_event e where e.congress_id = c.id and e.effective_on <= x.d
                            order by e.effective_on desc, e.id desc limit 1) st on true
-      where c.planned_start > ?::date and c.planned_start <= ?::date + ?::int
+      where pl.start > x.d and pl.start <= x.d + x.days
         and coalesce(st.stage, 'NOT_STARTED') not in ('HELD', 'RESULTS_CONFIRMED', 'SUPERSEDED')
       group by k.id`,
-    [ids, d, d, d, d, d, days],
+    [d, days, ids],
   );
 }
 
-/** Cumulative held congresses at the end of each period (weeks from Monday, or months), for the scope on `d`. */
+/**
+ * Cumulative held congresses at the end of each period (weeks from Monday, or months). Each point is counted on its
+ * own date (the period's last day; `to` for the last one): the scope as it stood that day (the subtree below the key,
+ * or its direct children), and the congresses held that day by their history (HELD or RESULTS_CONFIRMED). The date
+ * the progress is read at does not change any point. One statement: each placement in scope at some time is cut to
+ * the spells in which its organisation's congress was held, and each point counts the spells it falls in.
+ */
 export async function timelinePoints(
   sql: Sql,
   ids: readonly string[],
-  d: string,
   scope: 'SUBTREE' | 'CHILDREN',
   from: string,
   to: string,
@@ -110,17 +124,24 @@ export async function timelinePoints(
     `with periods as (
        select g::date as period_start, least((g + interval '1 ${unit}')::date - 1, ?::date) as period_end
          from generate_series(date_trunc('${unit}', ?::date), ?::date, interval '1 ${unit}') g
-     ), held as (
-       select k.id as key, c.held_end
+     ), spans as (
+       select k.id as key, greatest(p.valid_from, h.held_from) as span_from, least(p.valid_to, h.held_to) as span_to -- least: null (open) is ignored
          from unnest(?::uuid[]) as k(id)
-         join organization_placement p on ${scopeJoin(scope)} and ${validOn('p', '?::date')}
-         join congress c on c.organization_id = p.organization_id and c.term = (select code from term where is_current) and c.round = 1
-        where c.stage in ('HELD', 'RESULTS_CONFIRMED') and c.held_end is not null
+         join organization_placement p on ${scopeJoin(scope)}
+         join congress c on ${countedCongress('c', 'p.organization_id')}
+         cross join lateral (
+           select e.effective_on as held_from, e.next_on as held_to
+             from (select ev.effective_on, ev.to_stage, lead(ev.effective_on) over (order by ev.effective_on, ev.id) as next_on
+                     from congress_event ev where ev.congress_id = c.id) e
+            where e.to_stage in ('HELD', 'RESULTS_CONFIRMED') and (e.next_on is null or e.next_on > e.effective_on)
+         ) h
+        where (h.held_to is null or h.held_to > p.valid_from) and (p.valid_to is null or p.valid_to > h.held_from)
      )
-     select k.id as key, pr.period_start::text as "periodStart", (select count(*)::int from held h where h.key = k.id and h.held_end <= pr.period_end) as held
+     select k.id as key, pr.period_start::text as "periodStart",
+            (select count(*)::int from spans s where s.key = k.id and s.span_from <= pr.period_end and (s.span_to is null or s.span_to > pr.period_end)) as held
        from unnest(?::uuid[]) as k(id) cross join periods pr
       order by k.id, pr.period_start`,
-    [to, from, to, ids, d, d, ids],
+    [to, from, to, ids, ids],
   );
 }
 

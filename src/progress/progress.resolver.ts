@@ -3,7 +3,7 @@ import { DateScalar } from '../common/dates';
 import { badInput, clientError } from '../common/errors';
 import { fromGlobalIdOf } from '../common/global-id';
 import { OrganizationType } from '../organization/organization.types';
-import type { Context } from '../server/context';
+import type { Context } from '../common/context';
 import { ProgressInterval, ProgressPoint, ProgressScopeEnum, ProgressType } from './progress.types';
 
 async function progressOf(ctx: Context, id: string, scope: ProgressScopeEnum, date: string) {
@@ -44,7 +44,11 @@ export class ProgressResolver {
     return ctx.loaders.progress.upcoming.load({ id: p.organizationId, scope: p.scope, date: p.asOf, days });
   }
 
-  @FieldResolver(() => [ProgressPoint], { description: 'Cumulative held per period, for a burn-up chart (the scope as on the date).' })
+  @FieldResolver(() => [ProgressPoint], {
+    description:
+      'Cumulative held per period, for a burn-up chart. Each point is counted on its own date (the last day of its period; `to` for the last one): ' +
+      'the scope as it stood that day and the congresses held by then, so a point never changes with the date the progress is read at.',
+  })
   async timeline(
     @Root() p: ProgressType,
     @Arg('from', () => DateScalar) from: string,

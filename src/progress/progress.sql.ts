@@ -4,8 +4,8 @@
  * Aliases are parameters: `c` a congress, `tc` its organisation's level's row of the current calendar.
  */
 
-/** The join condition of the congress that counts for organisation `org` (an id expression): the current term's opening one (round 1). */
-export const countedCongress = (c: string, org: string) => `${c}.organization_id = ${org} and ${c}.term = (select code from term where is_current) and ${c}.round = 1`;
+/** The join condition of the congress that counts (defined by the congress feature: src/congress/congress.sql.ts). */
+export { countedCongress } from '../congress/congress.sql';
 
 /** The join condition of the current term's calendar row for `level` (present even when no congress is). */
 export const currentCalendar = (tc: string, level: string) => `${tc}.term = (select code from term where is_current) and ${tc}.level = ${level}`;

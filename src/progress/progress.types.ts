@@ -68,11 +68,15 @@ export class ProgressType {
   @Field(() => Int, { description: `Organisations in scope whose congress was held late. ${HELD_LATE_MEANING}` }) heldLate!: number;
   @Field(() => [StageCount], { description: 'Every stage, zeros included.' }) byStage!: StageCount[];
   @Field(() => [LevelProgress], { description: 'Every level, zeros included.' }) byLevel!: LevelProgress[];
-  @Field(() => Int, { description: 'Sum of memberCount over the scope.' }) members!: number;
+  @Field(() => Int, { description: 'Sum of memberCount over the scope, each count as it stood on the date.' }) members!: number;
   @Field(() => Int, { description: 'Pilot congresses held.' }) pilotHeld!: number;
   @Field(() => Int, { description: 'Expected two-content congresses (merged or new organisations).' }) twoContent!: number;
   @Field(() => Int) postponed!: number;
-  @Field(() => Int, { description: 'Organisations in scope claimed by a pending restructuring as SOURCE, TARGET or MOVED (as of now); parents that only give or receive are not counted.' }) restructuringPending!: number;
+  @Field(() => Int, {
+    description:
+      'Organisations in scope claimed as SOURCE, TARGET or MOVED by a restructuring pending at the end of the date (proposed on or before it, neither in effect nor cancelled by then); parents that only give or receive are not counted.',
+  })
+  restructuringPending!: number;
 
   static from(data: ProgressData, organizationId: string, scope: ProgressScope, asOf: string): ProgressType {
     return Object.assign(new ProgressType(), {

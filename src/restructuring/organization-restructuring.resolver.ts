@@ -1,8 +1,9 @@
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { PageArgs, PageInfo, parsePage, toPage } from '../common/connection';
+import { DateScalar } from '../common/dates';
 import type { OrganizationRow } from '../organization/organization.repository';
 import { OrganizationType } from '../organization/organization.types';
-import type { Context } from '../server/context';
+import type { Context } from '../common/context';
 import { OrganizationRestructuringConnection } from './organization-restructuring.types';
 import { RestructuringType } from './restructuring.types';
 
@@ -20,13 +21,18 @@ export class OrganizationRestructuringResolver {
   @FieldResolver(() => RestructuringType, {
     nullable: true,
     description:
-      'A pending (PROPOSED or APPROVED) restructuring that touches it; null when none. First the one it takes part in ' +
+      'A restructuring that touches it and was pending (PROPOSED or APPROVED) at the end of the date (`asOf`): proposed ' +
+      'on or before it, and neither in effect (its effective date) nor cancelled by then; null when none. First the one it takes part in ' +
       'as SOURCE, TARGET or MOVED (at most one: those roles claim it), else — for a parent that gives or receives ' +
       'children (OLD_PARENT, NEW_PARENT), which may happen in several at once — the earliest by effective date. ' +
       '`restructuringInvolvements` lists them all with the roles.',
   })
-  async pendingRestructuring(@Root() org: OrganizationType, @Ctx() ctx: Context) {
-    const id = await ctx.loaders.restructurings.pendingOf.load(org.uuid);
+  async pendingRestructuring(
+    @Root() org: OrganizationType,
+    @Arg('asOf', () => DateScalar, { nullable: true, description: 'Default: the date the organisation was read at.' }) asOf: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    const id = await ctx.loaders.restructurings.pendingOf.load({ id: org.uuid, date: asOf ?? org.asOf });
     if (!id) return null;
     const row = await ctx.loaders.restructurings.byId.load(id);
     return row && RestructuringType.from(row, ctx.today);

@@ -1,16 +1,18 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserErrorException } from '../common/errors';
-import { sqlOf, type Sql } from '../common/sql';
+import { ref } from '../common/journal';
+import type { Tx } from '../common/kernel';
+import type { Sql } from '../common/sql';
 import { foldVietnamese } from '../common/text';
 import { openSuccessorCongress, supersedeCongresses } from '../congress/congress.service';
 import { organizationsByIds, placementsAt, type OrganizationRow } from '../organization/organization.repository';
-import { endOrganization, lockTree, placeOrganization, relocateSubtree, renameOrganization } from '../organization/organization.tree';
+import { lockTree } from '../organization/organization.lock';
+import { endOrganization, placeOrganization, relocateSubtree, renameOrganization } from '../organization/organization.tree';
+import { writeMembers } from '../organization/organization.members';
 import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
 import { participantsOf, restructuringsByIds, type ParticipantRow, type RestructuringRow } from './restructuring.repository';
 import { lockRestructuring, recordStatus, releasePending } from './restructuring.service';
 import { lineagePairs, recordLineage } from './restructuring.lineage';
 import { recordParentsOrRefuse } from './restructuring.parents';
-import { trackSelf } from '../progress/progress.maintenance';
 
 export interface ApplyHooks {
   /** Called after the first writes (tests inject a failure here to prove the transaction is all or nothing). */
@@ -26,8 +28,8 @@ const FIELD = ['input', 'id'];
  * congresses are superseded, and each created target gets a two-content congress numbered I with an interim
  * appointed committee. Nothing earlier is overwritten.
  */
-export async function applyRestructuring(em: EntityManager, cmd: { id: string; version: number; actor?: string | null }, hooks: ApplyHooks = {}): Promise<RestructuringRow> {
-  const sql = sqlOf(em);
+export async function applyRestructuring(tx: Tx, cmd: { id: string; version: number; actor?: string | null }, hooks: ApplyHooks = {}): Promise<RestructuringRow> {
+  const { sql } = tx;
   await lockTree(sql, 'exclusive');
   const r = await lockRestructuring(sql, cmd.id, cmd.version);
   if (r.status === RestructuringStatus.EFFECTIVE) throw UserErrorException.of('ALREADY_APPLIED', 'This restructuring is already in effect.', FIELD);
@@ -45,7 +47,7 @@ export async function applyRestructuring(em: EntityManager, cmd: { id: string; v
     const ready = waiting.filter((p) => !waiting.some((w) => w.organizationId === p.newParentId));
     if (!ready.length) throw UserErrorException.of('CYCLE', 'The new organisations of this restructuring sit under each other.', FIELD);
     for (const p of ready) {
-      await placeOrganization(sql, org(p.organizationId), p.newParentId ? org(p.newParentId) : null, d, FIELD);
+      await placeOrganization(tx, org(p.organizationId), p.newParentId ? org(p.newParentId) : null, d, FIELD);
       await sql(`update organization set pending_establishment = false, established_on = ? where id = ?`, [d, p.organizationId]);
     }
     waiting = waiting.filter((p) => !ready.includes(p));
@@ -56,7 +58,7 @@ export async function applyRestructuring(em: EntityManager, cmd: { id: string; v
   for (const p of parts.filter((p) => p.role === ParticipantRole.TARGET && p.newName)) {
     const o = org(p.organizationId);
     const searchText = foldVietnamese([p.newName!, p.newShortName ?? '', o.code].join(' '));
-    await renameOrganization(sql, o, p.newName!, p.newShortName, d, searchText, foldVietnamese(p.newName!));
+    await renameOrganization(tx, o, p.newName!, p.newShortName, d, searchText, foldVietnamese(p.newName!));
   }
 
   // 3. Moves as decided (the parents they leave recorded first); for a merge or an absorption, what is not listed
@@ -67,7 +69,7 @@ export async function applyRestructuring(em: EntityManager, cmd: { id: string; v
   const pathsBefore = await pathsAt();
   const moved = new Set<string>();
   for (const p of moves) {
-    await relocateSubtree(sql, org(p.organizationId), org(p.newParentId!), d, FIELD);
+    await relocateSubtree(tx, org(p.organizationId), org(p.newParentId!), d, FIELD);
     moved.add(p.organizationId);
   }
   const pathsAfter = await pathsAt();
@@ -80,17 +82,33 @@ export async function applyRestructuring(em: EntityManager, cmd: { id: string; v
         [source.id, d, d],
       );
       const rows = await organizationsByIds(sql, children.map((c) => c.id).filter((id) => !moved.has(id)));
-      for (const child of rows) await relocateSubtree(sql, child, targets[0], d, FIELD);
+      for (const child of rows) await relocateSubtree(tx, child, targets[0], d, FIELD);
     }
-    // Members follow (member counts are not dated: the sources keep theirs for the dates before).
+    // Members follow from the effective date (the target's count before it stays for the dates before; the sources
+    // keep theirs, and are gone from that day).
     const members = sources.reduce((n, s) => n + s.memberCount, 0);
     if (members) {
-      await trackSelf(sql, [targets[0].id], () => sql('update organization set member_count = member_count + ?, version = version + 1 where id = ?', [members, targets[0].id]));
+      const target = targets[0];
+      const [now] = await sql<{ memberCount: number }>('select member_count as "memberCount" from organization where id = ?', [target.id]);
+      await tx.change(
+        {
+          kind: 'MembersChanged',
+          effectiveOn: d,
+          organizations: [target.id],
+          entities: [ref('Organization', target.id)],
+          before: { memberCount: now.memberCount },
+          after: { memberCount: now.memberCount + members, memberCountEffectiveOn: d },
+        },
+        async () => {
+          await writeMembers(sql, { id: target.id, memberCount: now.memberCount + members, effectiveOn: d, today: null, field: FIELD });
+          await sql('update organization set version = version + 1 where id = ?', [target.id]);
+        },
+      );
     }
   }
 
   // 4. Sources end; each must have nothing left under it.
-  for (const source of sources) await endOrganization(sql, source, d, FIELD);
+  for (const source of sources) await endOrganization(tx, source, d, FIELD);
 
   // 5. Lineage, both ways: each target continues the sources that really went into it.
   const pathOf = (rows: typeof pathsBefore, id: string) => rows.find((x) => x.organizationId === id)?.path ?? [];
@@ -98,12 +116,21 @@ export async function applyRestructuring(em: EntityManager, cmd: { id: string; v
   await recordLineage(sql, r.id, d, lineagePairs(r.kind, sources.map((x) => x.id), targets.map((x) => x.id), paths));
 
   // 6. Congresses: the sources' will not take place; the new organisations hold a two-content congress, number I.
-  await supersedeCongresses(em, sources.map((s) => s.id), d, cmd.actor ?? null);
-  for (const p of parts.filter((p) => p.createdByRestructuring)) await openSuccessorCongress(em, p.organizationId, d);
+  await supersedeCongresses(tx, sources.map((s) => s.id), d, cmd.actor ?? null);
+  for (const p of parts.filter((p) => p.createdByRestructuring)) await openSuccessorCongress(tx, p.organizationId, d);
 
-  await releasePending(sql, r.id);
-  await sql(`update restructuring set status = 'EFFECTIVE', applied_at = now(), version = version + 1, updated_at = now() where id = ?`, [r.id]);
-  await recordStatus(sql, r.id, r.status, RestructuringStatus.EFFECTIVE, cmd.actor, `in effect from ${d}`);
+  await releasePending(tx, r.id);
+  await tx.change(
+    {
+      kind: 'RestructuringApplied',
+      organizations: [],
+      entities: [ref('Restructuring', r.id), ...[...new Set(parts.map((p) => p.organizationId))].map((id) => ref('Organization', id))],
+      before: { status: r.status },
+      after: { status: RestructuringStatus.EFFECTIVE, effectiveOn: d },
+    },
+    () => sql(`update restructuring set status = 'EFFECTIVE', applied_at = now(), version = version + 1, updated_at = now() where id = ?`, [r.id]),
+  );
+  await recordStatus(sql, r.id, r.status, RestructuringStatus.EFFECTIVE, cmd.actor, `in effect from ${d}`, d);
   return (await restructuringsByIds(sql, [r.id]))[0];
 }
 

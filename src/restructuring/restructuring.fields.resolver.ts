@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { addDays } from '../common/dates';
 import { OrganizationType } from '../organization/organization.types';
-import type { Context } from '../server/context';
+import type { Context } from '../common/context';
 import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
 import { RestructuringParticipantType, RestructuringStatusChange, RestructuringType } from './restructuring.types';
 

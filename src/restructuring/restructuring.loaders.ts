@@ -30,11 +30,15 @@ export function createRestructuringLoaders(sql: Sql) {
   });
   const participants = new DataLoader<string, ParticipantRow[]>(async (ids) => inKeyOrder(ids, await participantsOf(sql, ids), (r) => r.restructuringId));
   const history = new DataLoader<string, StatusEventRow[]>(async (ids) => inKeyOrder(ids, await statusEventsOf(sql, ids), (r) => r.restructuringId));
-  const pendingOf = new DataLoader<string, string | null>(async (orgIds) => {
-    const rows = await pendingFor(sql, orgIds);
-    const map = new Map(rows.map((r) => [r.organizationId, r.restructuringId]));
-    return orgIds.map((id) => map.get(id) ?? null);
-  });
+  // The restructuring pending on a date, per (organisation, date): one statement for the batch, whatever the dates.
+  const pendingOf = new DataLoader<{ id: string; date: string }, string | null, string>(
+    async (keys) => {
+      const out: (string | null)[] = keys.map(() => null);
+      for (const r of await pendingFor(sql, keys)) out[r.keyIndex] = r.restructuringId;
+      return out;
+    },
+    { cacheKeyFn: (k) => `${k.id}|${k.date}` },
+  );
   // Pages of an organisation's restructurings: one statement per distinct (first, after) in the batch.
   const pageGroup = (k: RolePageKey) => JSON.stringify([k.first, k.after]);
   const pageKey = (k: RolePageKey) => `${k.id}|${pageGroup(k)}`;

@@ -38,6 +38,8 @@ export interface StatusEventRow {
   toStatus: RestructuringStatus;
   actor: string | null;
   note: string | null;
+  /** The day the status took effect (the day it was recorded; EFFECTIVE: the effective date). */
+  effectiveOn: string;
   recordedAt: Date;
 }
 
@@ -59,31 +61,45 @@ export async function participantsOf(sql: Sql, ids: readonly string[]): Promise<
 
 export async function statusEventsOf(sql: Sql, ids: readonly string[]): Promise<StatusEventRow[]> {
   return sql(
-    `select restructuring_id as "restructuringId", from_status as "fromStatus", to_status as "toStatus", actor, note, recorded_at as "recordedAt"
+    `select restructuring_id as "restructuringId", from_status as "fromStatus", to_status as "toStatus", actor, note,
+            effective_on as "effectiveOn", recorded_at as "recordedAt"
        from restructuring_event where restructuring_id = any(?::uuid[]) order by id`,
     [ids],
   );
 }
 
 /**
- * The pending restructuring of each organisation: its own claim (it ends, is created, renamed or moved: at most one),
- * else the earliest pending one in which it gives or receives a child (a parent may be in several).
+ * SQL: restructuring `r` (an id expression) was pending (PROPOSED or APPROVED) at the end of day `d` (an expression
+ * that may be repeated): proposed on or before `d`, and neither in effect nor cancelled by then. A status takes effect
+ * on the day of its event (restructuring_event.effective_on: the day it was recorded; EFFECTIVE: the effective date).
  */
-export async function pendingFor(sql: Sql, orgIds: readonly string[]): Promise<{ organizationId: string; restructuringId: string }[]> {
+export const pendingOnSql = (r: string, d: string) =>
+  `(exists (select 1 from restructuring_event pe where pe.restructuring_id = ${r} and pe.to_status = 'PROPOSED' and pe.effective_on <= ${d})
+    and not exists (select 1 from restructuring_event pe where pe.restructuring_id = ${r} and pe.to_status in ('EFFECTIVE', 'CANCELLED') and pe.effective_on <= ${d}))`;
+
+/** The roles that claim an organisation: it takes part in at most one pending restructuring in one of them. */
+export const CLAIMING_ROLES_SQL = `('${ParticipantRole.SOURCE}', '${ParticipantRole.TARGET}', '${ParticipantRole.MOVED}')`;
+
+/** SQL rows (organization_id): the organisations claimed by a restructuring pending on day `d` (see pendingOnSql). */
+export const claimedOnSql = (d: string) =>
+  `select distinct cp.organization_id from restructuring_participant cp
+    where cp.role in ${CLAIMING_ROLES_SQL} and ${pendingOnSql('cp.restructuring_id', d)}`;
+
+/**
+ * The restructuring pending on each (organisation, date) pair: the one claiming it (it ends, is created, renamed or
+ * moved), else the earliest by effective date in which it gives or receives a child (a parent may be in several).
+ */
+export async function pendingFor(sql: Sql, keys: readonly { id: string; date: string }[]): Promise<{ keyIndex: number; restructuringId: string }[]> {
   return sql(
-    `select k.id as "organizationId", x.rid as "restructuringId"
-       from unnest(?::uuid[]) as k(id)
+    `select (k.i - 1)::int as "keyIndex", x.rid as "restructuringId"
+       from unnest(?::uuid[], ?::date[]) with ordinality as k(id, d, i)
        cross join lateral (
-         select rid from (
-           select c.restructuring_id as rid, 0 as rank, null::date as eff, null::timestamptz as created
-             from restructuring_pending c where c.organization_id = k.id
-           union all
-           select p.restructuring_id, 1, r.effective_on, r.created_at
-             from restructuring_participant p join restructuring r on r.id = p.restructuring_id
-            where p.organization_id = k.id and p.role = any(?::text[]) and r.status in ('PROPOSED', 'APPROVED')
-         ) c order by rank, eff nulls last, created, rid limit 1
+         select p.restructuring_id as rid
+           from restructuring_participant p join restructuring r on r.id = p.restructuring_id
+          where p.organization_id = k.id and (p.role in ${CLAIMING_ROLES_SQL} or p.role = any(?::text[])) and ${pendingOnSql('r.id', 'k.d')}
+          order by (p.role in ${CLAIMING_ROLES_SQL}) desc, r.effective_on nulls last, r.created_at, r.id limit 1
        ) x`,
-    [orgIds, PARENT_ROLES],
+    [keys.map((k) => k.id), keys.map((k) => k.date), PARENT_ROLES],
   );
 }
 

@@ -5,7 +5,7 @@ import { UserError } from '../common/errors';
 import { fromGlobalIdOf, tryGlobalIdOf } from '../common/global-id';
 import { runMutation } from '../common/mutation';
 import { sqlOf } from '../common/sql';
-import type { Context } from '../server/context';
+import type { Context } from '../common/context';
 import { RestructuringKind, RestructuringStatus } from './restructuring.enums';
 import { RestructuringApplyInput, RestructuringApproveInput, RestructuringCancelInput, RestructuringProposeInput } from './restructuring.inputs';
 import { RestructuringApplyPayload, RestructuringApprovePayload, RestructuringCancelPayload, RestructuringProposePayload } from './restructuring.payloads';
@@ -67,7 +67,7 @@ export class RestructuringResolver {
   async restructuringPropose(@Arg('input') input: RestructuringProposeInput, @Ctx() ctx: Context): Promise<RestructuringProposePayload> {
     const cmd = parseProposal(input);
     if (cmd instanceof UserError) return { userErrors: [cmd] };
-    const { result, userErrors } = await runMutation(ctx, (em) => proposeRestructuring(em, cmd, ctx.today));
+    const { result, userErrors } = await runMutation(ctx, 'restructuringPropose', (tx) => proposeRestructuring(tx, cmd, ctx.today));
     return { restructuring: this.out(result, ctx), userErrors };
   }
 
@@ -75,7 +75,7 @@ export class RestructuringResolver {
   async restructuringApprove(@Arg('input') input: RestructuringApproveInput, @Ctx() ctx: Context): Promise<RestructuringApprovePayload> {
     const id = tryGlobalIdOf('Restructuring', input.id);
     if (!id) return { userErrors: [invalidId()] };
-    const { result, userErrors } = await runMutation(ctx, (em) => approveRestructuring(em, { ...input, id }));
+    const { result, userErrors } = await runMutation(ctx, 'restructuringApprove', (tx) => approveRestructuring(tx, { ...input, id }));
     return { restructuring: this.out(result, ctx), userErrors };
   }
 
@@ -83,7 +83,7 @@ export class RestructuringResolver {
   async restructuringApply(@Arg('input') input: RestructuringApplyInput, @Ctx() ctx: Context): Promise<RestructuringApplyPayload> {
     const id = tryGlobalIdOf('Restructuring', input.id);
     if (!id) return { userErrors: [invalidId()] };
-    const { result, userErrors } = await runMutation(ctx, (em) => applyRestructuring(em, { ...input, id }), { treeLock: 'exclusive' });
+    const { result, userErrors } = await runMutation(ctx, 'restructuringApply', (tx) => applyRestructuring(tx, { ...input, id }), { treeLock: 'exclusive' });
     return { restructuring: this.out(result, ctx), userErrors };
   }
 
@@ -91,7 +91,7 @@ export class RestructuringResolver {
   async restructuringCancel(@Arg('input') input: RestructuringCancelInput, @Ctx() ctx: Context): Promise<RestructuringCancelPayload> {
     const id = tryGlobalIdOf('Restructuring', input.id);
     if (!id) return { userErrors: [invalidId()] };
-    const { result, userErrors } = await runMutation(ctx, (em) => cancelRestructuring(em, { ...input, id }));
+    const { result, userErrors } = await runMutation(ctx, 'restructuringCancel', (tx) => cancelRestructuring(tx, { ...input, id }));
     return { restructuring: this.out(result, ctx), userErrors };
   }
 

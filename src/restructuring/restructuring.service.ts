@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { inputField, UserError, UserErrorException } from '../common/errors';
-import { sqlOf, type Sql } from '../common/sql';
+import { ref, type DomainChange } from '../common/journal';
+import type { Tx } from '../common/kernel';
+import type { Sql } from '../common/sql';
 import { actorRule, cleanTextOrThrow, cleanTexts, noteRule, type TextRule } from '../common/text';
 import { LEVEL_NAMES_VI, mayBeChildOf, type OrganizationLevel } from '../organization/organization.levels';
 import { organizationsByIds, type OrganizationRow } from '../organization/organization.repository';
@@ -9,7 +10,6 @@ import { createOrganization, nameRule, shortNameRule } from '../organization/org
 import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
 import { restructuringsByIds, type RestructuringRow } from './restructuring.repository';
 import { recordParentsOrRefuse } from './restructuring.parents';
-import { trackSelf } from '../progress/progress.maintenance';
 
 /** The lifecycle of restructurings: propose, approve, cancel. Applying is in restructuring.apply.ts. */
 
@@ -71,8 +71,8 @@ function checkShape(cmd: ProposeCommand): UserError | null {
   }
 }
 
-export async function proposeRestructuring(em: EntityManager, cmd: ProposeCommand, today: string): Promise<RestructuringRow> {
-  const sql = sqlOf(em);
+export async function proposeRestructuring(tx: Tx, cmd: ProposeCommand, today: string): Promise<RestructuringRow> {
+  const { sql } = tx;
   const { values: text, errors } = cleanTexts({
     title: [cmd.title, singleLine(f('title'), 'The title', 500)],
     note: [cmd.note, noteRule(f('note'))],
@@ -107,12 +107,20 @@ export async function proposeRestructuring(em: EntityManager, cmd: ProposeComman
 
   const id = cmd.id ?? crypto.randomUUID();
   const effectiveOn = cmd.effectiveOn ?? null;
-  await sql(`insert into restructuring (id, kind, title, note, effective_on) values (?, ?, ?, ?, ?)`, [id, cmd.kind, text.title, text.note, effectiveOn]);
+  await tx.change(
+    {
+      kind: 'RestructuringProposed',
+      organizations: [],
+      entities: [ref('Restructuring', id), ...[...new Set(named.map(([orgId]) => orgId))].map((orgId) => ref('Organization', orgId))],
+      after: { kind: cmd.kind, title: text.title, effectiveOn },
+    },
+    () => sql(`insert into restructuring (id, kind, title, note, effective_on) values (?, ?, ?, ?, ?)`, [id, cmd.kind, text.title, text.note, effectiveOn]),
+  );
 
   // New targets: recorded now (so participants can point at them), in the tree only once applied.
   const created = new Map<string, OrganizationRow>();
   for (const [i, t] of cmd.newTargets.entries()) {
-    const row = await createOrganization(em, {
+    const row = await createOrganization(tx, {
       id: t.id,
       code: t.code,
       name: t.name,
@@ -178,13 +186,14 @@ export async function proposeRestructuring(em: EntityManager, cmd: ProposeComman
 
   // A move to the parent it already has on the planned date (else today) would move nothing.
   await recordParentsOrRefuse(sql, id, effectiveOn ?? today, (m) => f('moves', cmd.moves.findIndex((x) => x.organizationId === m.organizationId), 'newParent'));
-  await claimPending(sql, id, [...roles.keys(), ...[...created.values()].map((o) => o.id), ...(cmd.rename ? [cmd.rename.organizationId] : [])], orgs);
-  await recordStatus(sql, id, null, RestructuringStatus.PROPOSED, text.actor, null);
+  await claimPending(tx, id, [...roles.keys(), ...[...created.values()].map((o) => o.id), ...(cmd.rename ? [cmd.rename.organizationId] : [])], orgs);
+  await recordStatus(sql, id, null, RestructuringStatus.PROPOSED, text.actor, null, today);
   return (await restructuringsByIds(sql, [id]))[0];
 }
 
 /** An organisation takes part in at most one pending restructuring (the table's primary key guarantees it). */
-async function claimPending(sql: Sql, restructuringId: string, orgIds: string[], orgs: Map<string, OrganizationRow>) {
+async function claimPending(tx: Tx, restructuringId: string, orgIds: string[], orgs: Map<string, OrganizationRow>) {
+  const { sql } = tx;
   const ids = [...new Set(orgIds)];
   const taken = await sql<{ organizationId: string; title: string }>(
     `select p.organization_id as "organizationId", r.title from restructuring_pending p join restructuring r on r.id = p.restructuring_id
@@ -195,22 +204,46 @@ async function claimPending(sql: Sql, restructuringId: string, orgIds: string[],
     const list = taken.map((t) => `${orgs.get(t.organizationId)?.name ?? t.organizationId} («${t.title}»)`).join(', ');
     throw UserErrorException.of('ALREADY_PENDING', `Already part of a pending restructuring: ${list}.`, f('kind'));
   }
-  const inserted = await trackSelf(sql, ids, () =>
+  const change: DomainChange = { kind: 'PendingClaimed', organizations: ids, entities: [ref('Restructuring', restructuringId), ...ids.map((o) => ref('Organization', o))] };
+  const inserted = await tx.change(change, () =>
     sql(`insert into restructuring_pending (organization_id, restructuring_id) select unnest(?::uuid[]), ? on conflict do nothing returning organization_id`, [ids, restructuringId]),
   );
   if (inserted.length !== ids.length) throw UserErrorException.of('ALREADY_PENDING', 'Another restructuring claimed one of these organisations just now.', f('kind'));
 }
 
 /** The restructuring is no longer pending: its organisations are free again. */
-export async function releasePending(sql: Sql, restructuringId: string): Promise<void> {
-  const rows = await sql<{ id: string }>('select organization_id as id from restructuring_pending where restructuring_id = ?', [restructuringId]);
-  await trackSelf(sql, rows.map((r) => r.id), () => sql('delete from restructuring_pending where restructuring_id = ?', [restructuringId]));
+export async function releasePending(tx: Tx, restructuringId: string): Promise<void> {
+  const { sql } = tx;
+  const ids = (await sql<{ id: string }>('select organization_id as id from restructuring_pending where restructuring_id = ?', [restructuringId])).map((r) => r.id);
+  await tx.change(
+    { kind: 'PendingReleased', organizations: ids, entities: [ref('Restructuring', restructuringId), ...ids.map((o) => ref('Organization', o))] },
+    () => sql('delete from restructuring_pending where restructuring_id = ?', [restructuringId]),
+  );
 }
 
-export async function recordStatus(sql: Sql, id: string, from: RestructuringStatus | null, to: RestructuringStatus, actor: string | null | undefined, note: string | null | undefined) {
+/**
+ * Records a status change, in effect from `effectiveOn` (the day it is recorded; EFFECTIVE: the effective date): what
+ * was pending on a date is read from these dates (restructuring.repository.ts, pendingOnSql).
+ */
+export async function recordStatus(
+  sql: Sql,
+  id: string,
+  from: RestructuringStatus | null,
+  to: RestructuringStatus,
+  actor: string | null | undefined,
+  note: string | null | undefined,
+  effectiveOn: string,
+) {
   // Apply passes its actor straight here: this is where it is cleaned for every status change.
   const cleanActor = cleanTextOrThrow(actor, actorRule(f('actor')));
-  await sql(`insert into restructuring_event (restructuring_id, from_status, to_status, actor, note) values (?, ?, ?, ?, ?)`, [id, from, to, cleanActor, note?.trim() || null]);
+  await sql(`insert into restructuring_event (restructuring_id, from_status, to_status, actor, note, effective_on) values (?, ?, ?, ?, ?, ?)`, [
+    id,
+    from,
+    to,
+    cleanActor,
+    note?.trim() || null,
+    effectiveOn,
+  ]);
 }
 
 /** Locks the restructuring and checks the version the client read. */
@@ -232,8 +265,8 @@ export interface ApproveCommand {
   actor?: string | null;
 }
 
-export async function approveRestructuring(em: EntityManager, cmd: ApproveCommand): Promise<RestructuringRow> {
-  const sql = sqlOf(em);
+export async function approveRestructuring(tx: Tx, cmd: ApproveCommand): Promise<RestructuringRow> {
+  const { sql } = tx;
   const r = await lockRestructuring(sql, cmd.id, cmd.version);
   if (r.status !== RestructuringStatus.PROPOSED) throw UserErrorException.of('NOT_ALLOWED', `A restructuring that is ${r.status} cannot be approved.`, f('id'));
   const { values: text, errors } = cleanTexts({
@@ -245,30 +278,43 @@ export async function approveRestructuring(em: EntityManager, cmd: ApproveComman
     errors.push(UserError.of('EFFECTIVE_BEFORE_DECISION', `The effective date ${cmd.effectiveOn} is before the decision of ${cmd.decisionDate}.`, f('effectiveOn')));
   }
   if (errors.length) throw new UserErrorException(errors);
-  await sql(
-    `update restructuring set status = 'APPROVED', decision_number = ?, decision_date = ?, issuer = ?, effective_on = ?, version = version + 1, updated_at = now() where id = ?`,
-    [text.decisionNumber, cmd.decisionDate, text.issuer, cmd.effectiveOn, cmd.id],
-  );
-  // Organisations it creates are established on the decided date.
-  await sql(
-    `update organization set established_on = ? where id in (select organization_id from restructuring_participant where restructuring_id = ? and created_by_restructuring)`,
-    [cmd.effectiveOn, cmd.id],
-  );
+  const participants = await sql<{ id: string }>('select organization_id as id from restructuring_participant where restructuring_id = ?', [cmd.id]);
+  const change: DomainChange = {
+    kind: 'RestructuringApproved',
+    organizations: [], // nothing enters or leaves the tree before it is applied
+    entities: [ref('Restructuring', cmd.id), ...participants.map((p) => ref('Organization', p.id))],
+    before: { status: r.status, effectiveOn: r.effectiveOn },
+    after: { status: RestructuringStatus.APPROVED, decisionNumber: text.decisionNumber, decisionDate: cmd.decisionDate, issuer: text.issuer, effectiveOn: cmd.effectiveOn },
+  };
+  await tx.change(change, async () => {
+    await sql(
+      `update restructuring set status = 'APPROVED', decision_number = ?, decision_date = ?, issuer = ?, effective_on = ?, version = version + 1, updated_at = now() where id = ?`,
+      [text.decisionNumber, cmd.decisionDate, text.issuer, cmd.effectiveOn, cmd.id],
+    );
+    // Organisations it creates are established on the decided date.
+    await sql(
+      `update organization set established_on = ? where id in (select organization_id from restructuring_participant where restructuring_id = ? and created_by_restructuring)`,
+      [cmd.effectiveOn, cmd.id],
+    );
+  });
   // The parents moved organisations leave, as of the decided date.
   await recordParentsOrRefuse(sql, cmd.id, cmd.effectiveOn, () => f('effectiveOn'));
-  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.APPROVED, text.actor, `${text.decisionNumber} (${cmd.decisionDate}, ${text.issuer})`);
+  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.APPROVED, text.actor, `${text.decisionNumber} (${cmd.decisionDate}, ${text.issuer})`, tx.meta.today);
   return (await restructuringsByIds(sql, [cmd.id]))[0];
 }
 
-export async function cancelRestructuring(em: EntityManager, cmd: { id: string; version: number; reason: string; actor?: string | null }): Promise<RestructuringRow> {
-  const sql = sqlOf(em);
+export async function cancelRestructuring(tx: Tx, cmd: { id: string; version: number; reason: string; actor?: string | null }): Promise<RestructuringRow> {
+  const { sql } = tx;
   const r = await lockRestructuring(sql, cmd.id, cmd.version);
   if (r.status !== RestructuringStatus.PROPOSED && r.status !== RestructuringStatus.APPROVED) {
     throw UserErrorException.of('NOT_ALLOWED', `A restructuring that is ${r.status} cannot be cancelled.`, f('id'));
   }
   const reason = cleanTextOrThrow(cmd.reason, { ...noteRule(f('reason'), 'The reason'), required: true });
-  await sql(`update restructuring set status = 'CANCELLED', version = version + 1, updated_at = now() where id = ?`, [cmd.id]);
-  await releasePending(sql, cmd.id);
-  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.CANCELLED, cmd.actor, reason);
+  await tx.change(
+    { kind: 'RestructuringCancelled', organizations: [], entities: [ref('Restructuring', cmd.id)], before: { status: r.status }, after: { status: RestructuringStatus.CANCELLED } },
+    () => sql(`update restructuring set status = 'CANCELLED', version = version + 1, updated_at = now() where id = ?`, [cmd.id]),
+  );
+  await releasePending(tx, cmd.id);
+  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.CANCELLED, cmd.actor, reason, tx.meta.today);
   return (await restructuringsByIds(sql, [cmd.id]))[0];
 }

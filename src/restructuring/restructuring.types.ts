@@ -71,6 +71,10 @@ export class RestructuringStatusChange {
   @Field(() => RestructuringStatus) toStatus!: RestructuringStatus;
   @Field(() => String, { nullable: true }) actor!: string | null;
   @Field(() => String, { nullable: true }) note!: string | null;
+  @Field(() => DateScalar, {
+    description: 'The day the status took effect: the day it was recorded, and for EFFECTIVE the effective date. `pendingRestructuring(asOf:)` reads these dates.',
+  })
+  effectiveOn!: string;
   @Field(() => DateTimeResolver) recordedAt!: Date;
 
   static from(row: StatusEventRow): RestructuringStatusChange {

@@ -6,6 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { Config } from '../config';
+import { ANONYMOUS, type Kernel } from '../common/kernel';
 import { requestLogger, type Logger } from '../common/log';
 import { requestScope } from '../common/request-scope';
 import { buildAppSchema, printAppSchema } from '../schema';
@@ -17,6 +18,8 @@ import { inputGuardPlugin } from './input-guard';
 
 export interface AppDeps {
   orm: MikroORM;
+  /** The write path (src/kernel.ts createAppKernel). */
+  kernel: Kernel;
   config: Pick<Config, 'introspection' | 'sqlStatementHeader'>;
   logger: Logger;
   today: () => string;
@@ -96,6 +99,8 @@ export async function createApp(deps: AppDeps) {
           const em = deps.orm.em.fork();
           return {
             em,
+            kernel: deps.kernel,
+            viewer: ANONYMOUS,
             loaders: createLoaders(em),
             requestId: scope?.requestId ?? crypto.randomUUID(),
             today: deps.today(),

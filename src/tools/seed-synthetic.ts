@@ -1,16 +1,15 @@
 import 'reflect-metadata';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { loadConfig } from '../config';
 import { todayFn } from '../common/dates';
+import { systemViewer } from '../common/kernel';
 import { createLogger } from '../common/log';
-import { Client } from 'pg';
-import { sqlOfClient } from '../common/sql';
 import { openDatabase } from '../database';
-import { loadSynthetic } from '../progress/synthetic';
+import { loadSynthetic } from './synthetic';
 
 const TABLES = [
   'progress_override', 'progress_counter', 'organization_lineage', 'restructuring_event', 'restructuring_pending', 'restructuring_participant',
-  'restructuring', 'congress_event', 'congress', 'organization_name', 'organization_placement', 'organization',
+  'restructuring', 'congress_plan_history', 'congress_event', 'congress', 'organization_member_count', 'organization_name', 'organization_placement',
+  'organization',
 ];
 
 /** `npm run seed:synthetic -- --orgs 300000 [--seed 42] [--replace]`: a national-size forest in the configured database. */
@@ -28,26 +27,24 @@ async function main() {
   const today = todayFn(config.today, config.timeZone);
   const db = await openDatabase(config, logger, today);
   try {
-    const em = db.orm.em.fork() as EntityManager;
-    const [{ n }] = await em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from organization');
+    const [{ n }] = await db.orm.em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from organization');
     if (n > 0 && !args.includes('--replace')) throw new Error(`the database already holds ${n} organisations; pass --replace to wipe them`);
     const started = Date.now();
-    // One plain connection, one transaction: the ORM's per-statement overhead matters with 20,000-row statements.
-    const client = new Client({ connectionString: db.connectionString });
-    await client.connect();
-    try {
-      await client.query('begin');
-      const sql = sqlOfClient(client, client);
-      await sql(`truncate ${TABLES.join(', ')}`);
-      const out = await loadSynthetic(sql, { orgs, seed, today: today() }, (name, ms) => process.stdout.write(`  ${name}: ${(ms / 1000).toFixed(1)} s\n`));
-      await client.query('commit');
-      process.stdout.write(`synthetic tree: ${out.organizations} organisations (seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      await client.end();
-    }
+    const log = (name: string, ms: number) => process.stdout.write(`  ${name}: ${(ms / 1000).toFixed(1)} s\n`);
+    // One kernel transaction, the tree locked exclusively; the counters are rebuilt from the tables before COMMIT.
+    let loaded = Date.now();
+    const out = await db.kernel.withTransaction(
+      { operation: 'seedSynthetic', viewer: systemViewer('seed:synthetic'), today: today() },
+      async (tx) => {
+        await tx.sql(`truncate ${TABLES.join(', ')}`);
+        const result = await loadSynthetic(tx, { orgs, seed, today: today() }, log);
+        loaded = Date.now();
+        return result;
+      },
+      { treeLock: 'exclusive' },
+    );
+    log('counters and commit', Date.now() - loaded);
+    process.stdout.write(`synthetic tree: ${out.organizations} organisations (seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } finally {
     await db.close();
   }

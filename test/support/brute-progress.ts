@@ -2,8 +2,25 @@ import type { TestApp } from './harness';
 
 /**
  * The roll-up recomputed the slow, obvious way, independently of src/progress: read the base tables as they stood
- * on the date and count in JavaScript.
+ * on the date and count in JavaScript. Every dated value is read as it stood on the date: the tree, stages, member
+ * counts, the term calendar, the deadlines superiors set (congress plans) and pending restructurings.
  */
+
+/** A value in force from `from` (null: from the start) to `to` (null: still), half-open. */
+interface Dated<T> {
+  value: T;
+  from: string | null;
+  to: string | null;
+}
+
+const holds = (p: { from: string | null; to: string | null }, date: string) => (p.from === null || p.from <= date) && (p.to === null || p.to > date);
+
+/** Per key, the value in force on `date` among its current value and its earlier ones (none: undefined). */
+function on<T>(rows: (Dated<T> & { key: string })[], date: string): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const r of rows) if (holds(r, date)) out.set(r.key, r.value);
+  return out;
+}
 export interface Brute {
   organizations: number;
   congressesExpected: number;
@@ -49,21 +66,49 @@ export async function bruteStatuses(app: TestApp, date: string): Promise<BruteSt
     [date],
   );
   const orgs = new Map(
-    (await app.readBack<{ id: string; code: string; level: string; members: number }>(`select id, code, level, member_count as members from organization`)).map((o) => [o.id, o]),
+    (await app.readBack<{ id: string; code: string; level: string }>(`select id, code, level from organization`)).map((o) => [o.id, o]),
+  );
+  const members = on(
+    await app.readBack<Dated<number> & { key: string }>(
+      `select id as key, member_count as value, members_since::text as from, null as to from organization
+       union all select organization_id, member_count, valid_from::text, valid_to::text from organization_member_count`,
+    ),
+    date,
   );
   const [{ term }] = await app.readBack<{ term: string }>(`select code as term from term where is_current`);
   const congresses = new Map(
     (await app.readBack<{ org: string; id: string; pilot: boolean; mode: string; override: string | null; heldEnd: string | null }>(
-      `select organization_id as org, id, pilot, mode, deadline_override::text as override, held_end::text as "heldEnd" from congress where term = $1 and round = 1`, [term], // the roll-up counts the term-opening congress
+      `select organization_id as org, id, pilot, mode, null as override, held_end::text as "heldEnd" from congress where term = $1 and round = 1`, [term], // the roll-up counts the term-opening congress
     )).map((c) => [c.org, c]),
   );
+  // The deadline each congress's superior had set, as its plan stood on the date.
+  const overrides = on(
+    await app.readBack<Dated<string | null> & { key: string }>(
+      `select id as key, deadline_override::text as value, planned_since::text as from, null as to from congress
+       union all select congress_id, deadline_override::text, valid_from::text, valid_to::text from congress_plan_history`,
+    ),
+    date,
+  );
+  for (const c of congresses.values()) c.override = overrides.get(c.id) ?? null;
   const events = await app.readBack<{ congress: string; stage: string; on: string }>(
     `select congress_id as congress, to_stage as stage, effective_on::text as on from congress_event where effective_on <= $1 order by effective_on, id`, [date],
   );
   const stageOf = new Map<string, string>();
   for (const e of events) stageOf.set(e.congress, e.stage);
-  const calendar = new Map((await app.readBack<{ level: string; deadline: string }>(`select level, deadline::text as deadline from term_calendar where term = $1`, [term])).map((r) => [r.level, r.deadline]));
-  const pending = new Set((await app.readBack<{ id: string }>(`select organization_id as id from restructuring_pending`)).map((r) => r.id));
+  const calendar = on(
+    await app.readBack<Dated<string> & { key: string }>(
+      `select level as key, deadline::text as value, valid_from::text as from, null as to from term_calendar where term = $1
+       union all select level, deadline::text, valid_from::text, valid_to::text from term_calendar_history where term = $1`,
+      [term],
+    ),
+    date,
+  );
+  // Claimed (SOURCE, TARGET, MOVED) by a restructuring pending on the date: proposed by then, not in effect nor cancelled by then.
+  const statuses = await app.readBack<{ id: string; status: string; on: string }>(`select restructuring_id as id, to_status as status, effective_on::text as on from restructuring_event`);
+  const pendingOn = (r: string) =>
+    statuses.some((e) => e.id === r && e.status === 'PROPOSED' && e.on <= date) && !statuses.some((e) => e.id === r && (e.status === 'EFFECTIVE' || e.status === 'CANCELLED') && e.on <= date);
+  const claims = await app.readBack<{ org: string; r: string }>(`select organization_id as org, restructuring_id as r from restructuring_participant where role in ('SOURCE', 'TARGET', 'MOVED')`);
+  const pending = new Set(claims.filter((c) => pendingOn(c.r)).map((c) => c.org));
 
   return placements.map((p) => {
     const org = orgs.get(p.id)!;
@@ -75,7 +120,7 @@ export async function bruteStatuses(app: TestApp, date: string): Promise<BruteSt
     const overdue = expected && !held && deadline !== null && deadline < date;
     const heldLate = held && !!c?.heldEnd && deadline !== null && c.heldEnd > deadline;
     return {
-      id: p.id, code: org.code, parent: p.parent, path: p.path, level: org.level, members: Number(org.members), stage,
+      id: p.id, code: org.code, parent: p.parent, path: p.path, level: org.level, members: Number(members.get(p.id) ?? 0), stage,
       pilot: !!c?.pilot, mode: c?.mode ?? null, pending: pending.has(p.id), expected, held, overdue, heldLate,
       overdueReason: overdue ? (c ? 'NOT_HELD' : 'NOT_SCHEDULED') : null,
     };

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import crypto from 'node:crypto';
 import type { Server } from 'node:http';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
+import { systemViewer, type Kernel, type TreeLockMode, type Tx } from '../../src/common/kernel';
 import { silentLogger, type Logger } from '../../src/common/log';
 import { databaseReady, initOrm } from '../../src/database/orm';
+import { createAppKernel } from '../../src/kernel';
 import { createApp } from '../../src/server/app';
 import { buildTree, type TreeSpec } from '../../seeds/tree-builder';
 import { adminQuery, runPrefix, templateName, withDatabase } from './databases';
@@ -19,6 +21,10 @@ export interface GqlResult<T = any> {
 export interface TestApp {
   url: string;
   orm: MikroORM;
+  /** The application's write path, the one the server uses. */
+  kernel: Kernel;
+  /** Runs `work` in one kernel transaction (a system viewer, operation `test` unless named), as a tool would. */
+  write<T>(work: (tx: Tx) => Promise<T>, opts?: { operation?: string; treeLock?: TreeLockMode }): Promise<T>;
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
   /** Builds a subtree through the same service the API uses; returns code → uuid. */
   tree(spec: TreeSpec, parentId?: string | null, establishedOn?: string): Promise<Map<string, string>>;
@@ -37,8 +43,12 @@ export async function startTestApp(opts: { today?: string; logger?: Logger; acqu
   const dbUrl = withDatabase(adminUrl, database);
   const orm = await initOrm(dbUrl, { poolMax: 10, logger: silentLogger, acquireTimeoutMs: opts.acquireTimeoutMs });
   const today = opts.today ?? '2026-11-27';
+  const kernel = createAppKernel(orm, { logger: opts.logger ?? silentLogger });
+  const write: TestApp['write'] = (work, o = {}) =>
+    kernel.withTransaction({ operation: o.operation ?? 'test', viewer: systemViewer('test'), today }, work, { treeLock: o.treeLock });
   const { app, apollo } = await createApp({
     orm,
+    kernel,
     config: { introspection: true, sqlStatementHeader: true },
     logger: opts.logger ?? silentLogger,
     today: () => today,
@@ -53,6 +63,8 @@ export async function startTestApp(opts: { today?: string; logger?: Logger; acqu
   return {
     url,
     orm,
+    kernel,
+    write,
     async gql(query, variables) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -62,8 +74,7 @@ export async function startTestApp(opts: { today?: string; logger?: Logger; acqu
       return { status: res.status, body: (await res.json()) as GqlResult['body'], statements: Number(res.headers.get('x-sql-statements') ?? NaN) };
     },
     async tree(spec, parentId = null, establishedOn = '2020-01-01') {
-      const em = orm.em.fork() as EntityManager;
-      return em.transactional((tem) => buildTree(tem as EntityManager, spec, { parentId, establishedOn }));
+      return write((tx) => buildTree(tx, spec, { parentId, establishedOn }), { operation: 'testTree' });
     },
     async readBack(text, params = []) {
       const client = new Client({ connectionString: dbUrl });
@@ -117,6 +128,9 @@ const SNAPSHOT_TABLES = [
   'congress',
   'congress_event',
   'term_calendar',
+  'term_calendar_history',
+  'organization_member_count',
+  'congress_plan_history',
   'restructuring',
   'restructuring_participant',
   'restructuring_pending',

@@ -1,10 +1,12 @@
-import { countedCongress, currentCalendar, deadlineSql } from './progress.sql';
+import { currentCalendarOnSql, planOnSql } from '../congress/congress.dated';
+import { countedCongress } from './congress.sql';
 
 /**
- * Which organisations `progress.overdue` counts, one at a time: on date D, an organisation whose congress counts (not
+ * Overdue congresses (here, in the congress feature, so that lists of organisations can filter by it without importing
+ * the roll-up). Which organisations `progress.overdue` counts, one at a time: on date D, an organisation whose congress counts (not
  * SUPERSEDED; none scheduled counts as NOT_STARTED), is not held by the end of D, and whose deadline (its own, else
- * its level's in the term calendar) is before D. The same definition as the roll-up's, so a list filtered with it
- * has as many organisations in a subtree as that subtree's `progress.overdue`.
+ * its level's in the term calendar, each as it stood on D) is before D. The same definition as the roll-up's, so a list
+ * filtered with it has as many organisations in a subtree as that subtree's `progress.overdue`.
  */
 export enum OverdueReason {
   NOT_SCHEDULED = 'NOT_SCHEDULED',
@@ -21,11 +23,11 @@ export function overdueReasonSql(id: string, level: string, d: string): string {
   return `(select case
              when c.id is null then case when tc.deadline < x.d then '${OverdueReason.NOT_SCHEDULED}' end
              when ${stage} in ('HELD', 'RESULTS_CONFIRMED', 'SUPERSEDED') then null
-             when ${deadlineSql('c', 'tc')} < x.d then '${OverdueReason.NOT_HELD}'
+             when coalesce(${planOnSql('c', 'deadline_override', 'x.d')}, tc.deadline) < x.d then '${OverdueReason.NOT_HELD}'
            end
       from (select (${d})::date as d) x
       left join congress c on ${countedCongress('c', id)}
-      left join term_calendar tc on ${currentCalendar('tc', level)})`;
+      left join lateral (select cal.deadline from (${currentCalendarOnSql('x.d')}) cal where cal.level = ${level}) tc on true)`;
 }
 
 /**

@@ -1,16 +1,18 @@
 import crypto from 'node:crypto';
+import type { Tx } from '../common/kernel';
 import type { Sql } from '../common/sql';
 import { addDays } from '../common/dates';
 import { foldVietnamese } from '../common/text';
 import { DEADLINES_2025_2030 } from '../congress/calendar-2025-2030';
 import type { OrganizationLevel } from '../organization/organization.levels';
-import { rebuildCounters } from './progress.rebuild';
 
 /**
  * A synthetic national forest for tests and benchmarks: a root, directly-under-central committees, above-base
  * committees (some nested), base committees and base cells, sub-committees in large base committees, cells, in
  * realistic proportions (../shared/domain/facts.md §2), depth up to 7; a congress for every organisation in every
- * stage, with a short history; a few pending restructurings. Bulk inserts, then counters rebuilt in bulk.
+ * stage, with a short history; a few pending restructurings. Bulk inserts straight into the base tables, in the
+ * caller's kernel transaction, recorded as one `BulkLoaded` change: the roll-up counters are rebuilt from the base
+ * tables before commit (src/progress/progress.consumer.ts), not tracked change by change.
  */
 export interface SyntheticOptions {
   orgs: number;
@@ -80,8 +82,12 @@ export function syntheticTree(opts: SyntheticOptions): Node[] {
 
 const STAGE_STEPS = ['PLAN_ISSUED', 'DOCUMENTS_DRAFTED', 'PERSONNEL_PLANNED', 'APPROVED'];
 
-/** Writes the synthetic forest into an empty database: organisations, placements, congresses, events, counters. */
-export async function loadSynthetic(sql: Sql, opts: SyntheticOptions, log: (phase: string, ms: number) => void = () => undefined): Promise<{ organizations: number }> {
+/**
+ * Writes the synthetic forest into an empty database: organisations, placements, congresses, events (the counters
+ * follow at commit). Take the tree lock exclusively: `withTransaction(…, { treeLock: 'exclusive' })`.
+ */
+export async function loadSynthetic(tx: Tx, opts: SyntheticOptions, log: (phase: string, ms: number) => void = () => undefined): Promise<{ organizations: number }> {
+  const { sql } = tx;
   let t = Date.now();
   const phase = (name: string) => {
     log(name, Date.now() - t);
@@ -166,13 +172,12 @@ export async function loadSynthetic(sql: Sql, opts: SyntheticOptions, log: (phas
     await sql(`insert into restructuring (id, kind, title, effective_on) values (?, 'MERGE', ?, ?)`, [rid, `Hợp nhất ${a.name} và ${b.name}`, addDays(opts.today, 60)]);
     await sql(`insert into restructuring_participant (restructuring_id, organization_id, role, position) values (?, ?, 'SOURCE', 0), (?, ?, 'SOURCE', 1)`, [rid, a.id, rid, b.id]);
     await sql(`insert into restructuring_pending (organization_id, restructuring_id) values (?, ?), (?, ?) on conflict do nothing`, [a.id, rid, b.id, rid]);
-    await sql(`insert into restructuring_event (restructuring_id, to_status, actor) values (?, 'PROPOSED', 'synthetic')`, [rid]);
+    await sql(`insert into restructuring_event (restructuring_id, to_status, actor, effective_on) values (?, 'PROPOSED', 'synthetic', ?)`, [rid, opts.today]);
   }
   phase('pending restructurings');
   await restore();
   phase('indexes and constraints rebuilt');
-  await rebuildCounters(sql);
-  phase('counters');
+  await tx.change({ kind: 'BulkLoaded', organizations: [nodes[0].id], entities: [], after: { organizations: nodes.length, seed: opts.seed } });
   await sql('analyze');
   phase('analyze');
   return { organizations: nodes.length };

@@ -1,0 +1,169 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DomainChange } from './journal';
+import { silentLogger, type Logger } from './log';
+import { sqlOf, type Sql } from './sql';
+
+/**
+ * The one write path. Every write — each mutation, the demo seed, the tools, the test helpers — runs in one
+ * `withTransaction`: the tree lock first, then the work, which records what it changes as typed domain changes
+ * (src/common/journal.ts) through `tx.change`; consumers wired at the composition root (src/kernel.ts) see each
+ * change's write (before and after it), the whole journal just before COMMIT in the same transaction, and again after
+ * COMMIT (never after a rollback). Features record what changed; they never know who listens.
+ */
+
+/** Who makes the change (an anonymous principal until access control lands; `system` for seeds and tools). */
+export interface Viewer {
+  kind: 'anonymous' | 'principal' | 'system';
+  id: string | null;
+  name: string;
+}
+
+export const ANONYMOUS: Viewer = Object.freeze({ kind: 'anonymous', id: null, name: 'anonymous' });
+export const systemViewer = (name: string): Viewer => ({ kind: 'system', id: null, name });
+
+export interface TxMeta {
+  /** The business action: the mutation's name (`congressAdvance`), or the tool's (`demoSeed`). */
+  operation: string;
+  viewer: Viewer;
+  requestId: string | null;
+  /** The service's "today" (YYYY-MM-DD) when the transaction started. */
+  today: string;
+}
+
+export type TreeLockMode = 'shared' | 'exclusive';
+
+export interface Tx {
+  /** The SQL helper (`?` placeholders, see src/common/sql.ts), bound to this transaction. */
+  readonly sql: Sql;
+  /** Forked, inside this transaction. */
+  readonly em: EntityManager;
+  readonly meta: TxMeta;
+  /**
+   * Records a domain change. With `write`, the change is performed inside: consumers look at the state before and
+   * after it (the roll-up counters do), so a change that alters what the counters count must wrap its write. Changes
+   * do not nest.
+   */
+  change<T>(change: DomainChange, write: () => Promise<T>): Promise<T>;
+  change(change: DomainChange): Promise<void>;
+  /** The changes recorded so far, in order. */
+  readonly journal: readonly DomainChange[];
+  /** Runs after COMMIT (never after a rollback); a failure is logged, the transaction stays committed. */
+  afterCommit(fn: () => void | Promise<void>): void;
+}
+
+export interface JournalConsumer {
+  name: string;
+  /** Before a change's write (state before); returns a token handed to afterWrite. */
+  beforeWrite?(tx: Tx, change: DomainChange): Promise<unknown>;
+  afterWrite?(tx: Tx, change: DomainChange, token: unknown): Promise<void>;
+  /** Once, just before COMMIT, in the same transaction, with the whole journal (skipped when it is empty). */
+  beforeCommit?(tx: Tx, journal: readonly DomainChange[]): Promise<void>;
+  /** After COMMIT (never after a rollback; skipped when the journal is empty). A failure is logged. */
+  afterCommit?(journal: readonly DomainChange[], meta: TxMeta): void | Promise<void>;
+}
+
+export type TxMetaInput = Partial<TxMeta> & { operation: string; today: string };
+
+export interface Kernel {
+  /** One transaction: tree lock (shared by default) first, then `work`, consumers' beforeCommit, COMMIT, afterCommit. */
+  withTransaction<T>(meta: TxMetaInput, work: (tx: Tx) => Promise<T>, opts?: { treeLock?: TreeLockMode }): Promise<T>;
+}
+
+export interface KernelOptions {
+  /**
+   * Taken first in every transaction, before any row lock, so every transaction locks in the same order (the
+   * organisation tree's lock: src/organization/organization.lock.ts, passed in by the composition root).
+   */
+  treeLock?: (sql: Sql, mode: TreeLockMode) => Promise<void>;
+  /** Where failures after COMMIT are reported. */
+  logger?: Logger;
+}
+
+class Transaction implements Tx {
+  readonly journal: DomainChange[] = [];
+  readonly hooks: (() => void | Promise<void>)[] = [];
+  readonly sql: Sql;
+  /** No change may start: one is being written (changes do not nest), or the work is over. */
+  private busy: string | null = null;
+
+  constructor(
+    readonly em: EntityManager,
+    readonly meta: TxMeta,
+    private readonly consumers: readonly JournalConsumer[],
+  ) {
+    this.sql = sqlOf(em);
+  }
+
+  change<T>(change: DomainChange, write: () => Promise<T>): Promise<T>;
+  change(change: DomainChange): Promise<void>;
+  async change<T>(change: DomainChange, write?: () => Promise<T>): Promise<T | void> {
+    if (this.busy) throw new Error(`tx.change(${change.kind}) refused: ${this.busy}`);
+    if (!write) {
+      this.journal.push(change);
+      return;
+    }
+    this.busy = `a ${change.kind} change is being written (changes do not nest)`;
+    try {
+      const tokens: unknown[] = [];
+      for (const c of this.consumers) tokens.push(c.beforeWrite ? await c.beforeWrite(this, change) : undefined);
+      const result = await write();
+      for (const [i, c] of this.consumers.entries()) await c.afterWrite?.(this, change, tokens[i]);
+      this.journal.push(change);
+      return result;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  afterCommit(fn: () => void | Promise<void>): void {
+    this.hooks.push(fn);
+  }
+
+  /**
+   * The work is over: the consumers' last word before COMMIT. An entity changed but not flushed inside a change would be
+   * written now, behind the consumers' back: refused (the transaction rolls back).
+   */
+  async close(): Promise<void> {
+    const uow = this.em.getUnitOfWork();
+    uow.computeChangeSets();
+    const unrecorded = uow.getChangeSets();
+    if (unrecorded.length) {
+      const what = [...new Set(unrecorded.map((c) => `${c.type} ${c.name}`))].join(', ');
+      throw new Error(`${this.meta.operation}: entity changes left unflushed (${what}): flush them inside tx.change`);
+    }
+    this.busy = 'the transaction is committing';
+    if (!this.journal.length) return;
+    for (const c of this.consumers) await c.beforeCommit?.(this, this.journal);
+  }
+}
+
+export function createKernel(orm: { em: EntityManager }, consumers: JournalConsumer[], options: KernelOptions = {}): Kernel {
+  const logger = options.logger ?? silentLogger;
+  const report = async (source: string, meta: TxMeta, fn: () => void | Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      logger.error({ err, operation: meta.operation, requestId: meta.requestId, source }, 'after-commit work failed (the transaction is committed)');
+    }
+  };
+  return {
+    async withTransaction(input, work, opts = {}) {
+      const meta: TxMeta = { operation: input.operation, today: input.today, viewer: input.viewer ?? ANONYMOUS, requestId: input.requestId ?? null };
+      let tx: Transaction | undefined;
+      const result = await orm.em.fork().transactional(async (tem) => {
+        tx = new Transaction(tem as EntityManager, meta, consumers);
+        // First of all: changes that reshape the tree exclude every other change; the rest run side by side.
+        await options.treeLock?.(tx.sql, opts.treeLock ?? 'shared');
+        const value = await work(tx);
+        await tx.close();
+        return value;
+      });
+      const done = tx!;
+      if (done.journal.length) {
+        for (const c of consumers) if (c.afterCommit) await report(c.name, meta, () => c.afterCommit!(done.journal, meta));
+      }
+      for (const fn of done.hooks) await report('afterCommit hook', meta, fn);
+      return result;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { JournalConsumer, Tx } from '../common/kernel';
+import type { DomainChange } from '../common/journal';
+import {
+  adjustForCalendar,
+  Ledger,
+  lockCalendarExclusive,
+  lockCalendarShared,
+  moveAfter,
+  moveBefore,
+  openCounters,
+  selfAfter,
+  selfBefore,
+  writeLedger,
+  type MoveBefore,
+  type SelfBefore,
+} from './progress.maintenance';
+import { rebuildCounters } from './progress.rebuild';
+
+/**
+ * The roll-up counters as a journal consumer (progress.maintenance.ts says how they stay exact):
+ * - a change that wraps its write and names `organizations`: their contributions before and after it;
+ * - `OrganizationMoved`: the subtree's totals leave the old ancestors and join the new ones;
+ * - `CalendarChanged`: the held-late counts of the level's held congresses whose lateness changes;
+ * - `BulkLoaded`: the counters are rebuilt from the base tables before commit.
+ * The differences gather in the transaction's ledger, written just before COMMIT in the same transaction.
+ */
+export function createProgressConsumer(): JournalConsumer {
+  const ledgers = new WeakMap<Tx, Ledger>();
+
+  /** The transaction's ledger; the first time, the calendar lock (shared) too. */
+  const ledgerOf = async (tx: Tx): Promise<Ledger> => {
+    let ledger = ledgers.get(tx);
+    if (!ledger) {
+      ledgers.set(tx, (ledger = new Ledger()));
+      await lockCalendarShared(tx.sql);
+    }
+    return ledger;
+  };
+
+  return {
+    name: 'progress',
+
+    async beforeWrite(tx: Tx, change: DomainChange): Promise<SelfBefore | MoveBefore | null> {
+      switch (change.kind) {
+        case 'BulkLoaded':
+          return null;
+        case 'CalendarChanged':
+          await lockCalendarExclusive(tx.sql);
+          await adjustForCalendar(tx.sql, await ledgerOf(tx), change.term, change.level, change.deadline);
+          return null;
+        case 'OrganizationMoved':
+          return moveBefore(tx.sql, await ledgerOf(tx), change.subtreeRoot);
+        default: {
+          if (!change.organizations.length) return null;
+          await ledgerOf(tx);
+          if (change.kind === 'OrganizationPlaced') await openCounters(tx.sql, change.organizations);
+          return selfBefore(tx.sql, change.organizations);
+        }
+      }
+    },
+
+    async afterWrite(tx: Tx, change: DomainChange, token: unknown): Promise<void> {
+      if (!token) return;
+      const ledger = await ledgerOf(tx);
+      if (change.kind === 'OrganizationMoved') await moveAfter(tx.sql, ledger, token as MoveBefore);
+      else await selfAfter(tx.sql, ledger, token as SelfBefore);
+    },
+
+    async beforeCommit(tx: Tx, journal: readonly DomainChange[]): Promise<void> {
+      const ledger = ledgers.get(tx);
+      ledgers.delete(tx);
+      if (journal.some((c) => c.kind === 'BulkLoaded')) {
+        // Everything from the base tables (this includes what the ledger holds), with fresh statistics for reads.
+        await rebuildCounters(tx.sql);
+        await tx.sql('analyze progress_counter, progress_override');
+      } else if (ledger) await writeLedger(tx.sql, ledger);
+    },
+  };
+}
