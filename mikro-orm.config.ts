@@ -2,23 +2,15 @@ import { defineConfig } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { SeedManager } from '@mikro-orm/seeder';
 import { migrationsList } from './migrations';
-import { Congress, CongressEvent, Term, TermCalendarEntry } from './src/congress/congress.entity';
-import { Organization, OrganizationPlacement } from './src/organization/organization.entity';
-import { OrganizationLineage, Restructuring, RestructuringEvent, RestructuringParticipant } from './src/restructuring/restructuring.entity';
+import { Congress, CongressEvent } from './src/congress/congress.entity';
+import { Organization } from './src/organization/organization.entity';
 
-/** Every entity, listed here (MikroORM's guide); the runtime adds the connection URL and pool size. */
-export const entities = [
-  Organization,
-  OrganizationPlacement,
-  Term,
-  TermCalendarEntry,
-  Congress,
-  CongressEvent,
-  Restructuring,
-  RestructuringParticipant,
-  RestructuringEvent,
-  OrganizationLineage,
-];
+/**
+ * The entities written through the unit of work (created, loaded, flushed inside the kernel's transaction, with
+ * `version` as optimistic lock): nothing else is registered. Every other table is read and written in SQL through
+ * `tx.sql` (src/common/sql.ts), its rows typed where they are read. The runtime adds the connection URL and pool size.
+ */
+export const entities = [Organization, Congress, CongressEvent];
 
 export default defineConfig({
   entities,

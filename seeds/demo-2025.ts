@@ -2,12 +2,16 @@ import type { Tx } from '../src/common/kernel';
 import { addDays } from '../src/common/dates';
 import { uuidFromName } from '../src/common/uuid';
 import { CommitteeFormation, CongressMode, CongressStage } from '../src/congress/congress.enums';
-import { advanceCongress, derivedCongressId, recordCongressResult, rescheduleCongress, scheduleCongress } from '../src/congress/congress.service';
+import { recordCongressResult } from '../src/congress/congress.result.service';
+import { rescheduleCongress, scheduleCongress } from '../src/congress/congress.schedule.service';
+import { advanceCongress } from '../src/congress/congress.stage.service';
+import { derivedCongressId } from '../src/congress/congress.successor';
 import { congressesByOrganizations } from '../src/congress/congress.repository';
 import { OrganizationLevel } from '../src/organization/organization.levels';
 import { applyRestructuring } from '../src/restructuring/restructuring.apply';
 import { RestructuringKind } from '../src/restructuring/restructuring.enums';
-import { approveRestructuring, proposeRestructuring } from '../src/restructuring/restructuring.service';
+import { approveRestructuring } from '../src/restructuring/restructuring.lifecycle.service';
+import { proposeRestructuring } from '../src/restructuring/restructuring.propose.service';
 import type { HistoricDecision } from './history-2025';
 
 const ACTOR = 'demo seed';

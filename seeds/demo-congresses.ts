@@ -1,7 +1,10 @@
 import type { Tx } from '../src/common/kernel';
 import { addDays } from '../src/common/dates';
 import { CommitteeFormation, CongressStage } from '../src/congress/congress.enums';
-import { advanceCongress, derivedCongressId, postponeCongress, recordCongressResult, scheduleCongress } from '../src/congress/congress.service';
+import { recordCongressResult } from '../src/congress/congress.result.service';
+import { scheduleCongress } from '../src/congress/congress.schedule.service';
+import { advanceCongress, postponeCongress } from '../src/congress/congress.stage.service';
+import { derivedCongressId } from '../src/congress/congress.successor';
 import type { CongressRow } from '../src/congress/congress.repository';
 import { DEADLINES_2025_2030 } from '../src/congress/calendar-2025-2030';
 import type { OrganizationLevel } from '../src/organization/organization.levels';

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TreeSpec } from '../seeds/tree-builder';
 import { sqlOf } from '../src/common/sql';
 import { CommitteeFormation } from '../src/congress/congress.enums';
-import { recordCongressResult } from '../src/congress/congress.service';
+import { recordCongressResult } from '../src/congress/congress.result.service';
 import { findDrift } from '../src/progress/progress.rebuild';
 import { ADVANCE, recordHeld, schedule } from './support/congress';
 import { globalId, startTestApp, type TestApp } from './support/harness';

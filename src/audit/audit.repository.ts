@@ -1,5 +1,5 @@
 import type { SortKey } from '../common/connection';
-import { keysetPageSql, type Sql } from '../common/sql';
+import { keysetPage, keysetPageSql, type KeysetRow, type Sql } from '../common/sql';
 import type { AuditEntityChange, AuditEntityRef, AuditPrincipal, AuditRecord } from './audit.record';
 
 /** Writes and reads of `audit_event` (append-only: nothing here updates or deletes). */
@@ -80,9 +80,9 @@ export async function searchAuditEvents(sql: Sql, q: AuditSearch): Promise<{ row
     params.push(q.to.toISOString());
   }
   const filtered = `select ${COLUMNS}, ${SORT_VALUE} as "sortValue" from audit_event e where ${where.join(' and ')}`;
-  const rows = await sql<AuditEventRow & { sortValue: string; total: number }>(
+  const rows = await sql<KeysetRow<AuditEventRow & { sortValue: string }>>(
     `with f as (${filtered}) ${keysetPageSql({ after: !!q.after, descending: true })}`,
     [...params, ...(q.after ?? []), q.first + 1],
   );
-  return { rows: rows.filter((r) => r.id != null), total: rows[0]?.total ?? 0 };
+  return keysetPage(rows);
 }

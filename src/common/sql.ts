@@ -1,39 +1,41 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { countStatement } from './request-scope';
 
 /**
- * Runs one SQL statement (`?` placeholders) on the entity manager's connection, inside its transaction if any.
- * Array parameters are sent as PostgreSQL array literals (cast them: `?::uuid[]`).
+ * Runs one SQL statement on the entity manager's connection, inside its transaction if any, and returns its rows.
+ * `T` is the row's shape, declared once per statement (or by the calling function's return type): the SQL aliases its
+ * columns to those names (`o.short_name as "shortName"`). Dates arrive as "YYYY-MM-DD" strings, instants as `Date`s
+ * (src/common/pg-types.ts), a `bigint` as a string (cast counts and ordinals `::int`).
+ * Parameters: `?`, the one placeholder (so no `?` in the text otherwise: no jsonb `?` operators); arrays are sent as
+ * PostgreSQL array literals (cast them: `?::uuid[]`).
  */
-export type Sql = (<T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>) & {
-  /** The transaction the statements run in (undefined outside one). */
-  transaction?: object;
-};
+export type Sql = <T = unknown>(text: string, params?: readonly unknown[]) => Promise<T[]>;
 
 /**
- * One dialect inside and outside transactions: `?` numbered `$1, $2, …` and sent by node-postgres, on the
- * transaction's own connection inside one (knex's transaction client hands out that connection and releases nothing),
- * else on a pooled connection. Skips the query builder, so statements are counted here at the driver (the ORM's own
- * are counted by knex's `query` event). A later step replaces this with a typed query builder.
+ * The statements of an entity manager, on MikroORM's public API only (`Connection.execute(sql, params, method, ctx)`,
+ * the same call in MikroORM 6 and 7): in the entity manager's transaction when it has one, else on a pooled connection.
+ * MikroORM sends the parameters inlined as escaped literals (its platform's `formatQuery`); errors are the driver's own
+ * (node-postgres's, with their SQLSTATE `code`); knex's `query` event counts the statement (src/database/orm.ts).
  */
 export function sqlOf(em: EntityManager): Sql {
-  const transaction = em.getTransactionContext<{ client: unknown }>();
-  const knexClient = (transaction ?? em.getConnection().getKnex()).client as unknown as PoolClient;
-  const run = async <T>(text: string, params: unknown[] = []) => {
-    const connection = await knexClient.acquireConnection();
-    try {
-      countStatement();
-      return (await connection.query(numbered(text), params.map(bindable))).rows as T[];
-    } finally {
-      await knexClient.releaseConnection(connection);
-    }
+  const connection = em.getConnection();
+  const transaction = em.getTransactionContext();
+  return async <T>(text: string, params: readonly unknown[] = []) => {
+    checkPlaceholders(text, params);
+    return connection.execute<T[]>(text, params.map(bindable), 'all', transaction);
   };
-  return Object.assign(run, { transaction });
 }
 
-interface PoolClient {
-  acquireConnection(): Promise<{ query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }>;
-  releaseConnection(connection: unknown): Promise<void>;
+/**
+ * One `?` per parameter, and nothing MikroORM would read otherwise (`??` an identifier, `\?` a literal `?`): inlined, a
+ * missing parameter would silently read as NULL.
+ */
+function checkPlaceholders(text: string, params: readonly unknown[]): void {
+  let n = 0;
+  for (let i = text.indexOf('?'); i >= 0; i = text.indexOf('?', i + 1)) {
+    if (text[i + 1] === '?' || text[i - 1] === '\\') throw new Error(`SQL may hold \`?\` placeholders only (no \`??\` or \`\\?\`): ${text.slice(0, 120)}`);
+    n++;
+  }
+  if (n !== params.length) throw new Error(`SQL has ${n} placeholders but ${params.length} parameters: ${text.slice(0, 120)}`);
 }
 
 /** `?` placeholders (the form every query here is written in) numbered for node-postgres: `$1`, `$2`, … */
@@ -53,6 +55,22 @@ export function keysetPageSql(opts: { after: boolean; descending?: boolean }): s
           left join lateral (select * from f ${keyset} order by "sortValue" ${dir}, id ${dir} limit ?) page on true`;
 }
 
+/**
+ * A row of `… left join lateral (…) page on true`: the page's row or, for a key whose page is empty, the same columns
+ * all null (test `row.id === null`).
+ */
+export type Lateral<Row> = Row | { [K in keyof Row]: null };
+
+/** A row of keysetPageSql's statement. */
+export type KeysetRow<Row> = { total: number } & Lateral<Row>;
+
+/** The page and the total of keysetPageSql's rows. */
+export function keysetPage<Row extends { id: string }>(rows: readonly KeysetRow<Row>[]): { rows: Row[]; total: number } {
+  const page: Row[] = [];
+  for (const r of rows) if (r.id !== null) page.push(r);
+  return { rows: page, total: rows[0]?.total ?? 0 };
+}
+
 function bindable(value: unknown): unknown {
   return Array.isArray(value) ? toPgArray(value) : value;
 }
@@ -63,9 +81,6 @@ export function toPgArray(values: readonly unknown[]): string {
 }
 
 /** The same `Sql` over a plain node-postgres client (bulk tools that bypass the ORM for speed). */
-export function sqlOfClient(client: { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }, transaction?: object): Sql {
-  const sql = async <T>(text: string, params: unknown[] = []) => {
-    return (await client.query(numbered(text), params.map(bindable))).rows as T[];
-  };
-  return Object.assign(sql, { transaction });
+export function sqlOfClient(client: { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }): Sql {
+  return async <T>(text: string, params: readonly unknown[] = []) => (await client.query(numbered(text), params.map(bindable))).rows as T[];
 }

@@ -1,27 +1,6 @@
 import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { CommitteeFormation, CongressMode, CongressStage } from './congress.enums';
 
-/** A congress term, e.g. "2025-2030". Terms are data; one of them is the current one. */
-@Entity({ tableName: 'term' })
-export class Term {
-  @PrimaryKey({ type: 'text' }) code!: string;
-  @Property({ type: 'date' }) startsOn!: string;
-  @Property({ type: 'date' }) endsOn!: string;
-  @Property({ type: 'boolean' }) isCurrent: boolean = false;
-}
-
-/** Per term and level: the deadline for congresses and their maximum length in days. */
-@Entity({ tableName: 'term_calendar' })
-export class TermCalendarEntry {
-  [OptionalProps]?: 'version' | 'updatedAt';
-  @PrimaryKey({ type: 'text' }) term!: string;
-  @PrimaryKey({ type: 'text' }) level!: string;
-  @Property({ type: 'date' }) deadline!: string;
-  @Property({ type: 'integer' }) maxDays!: number;
-  @Property({ type: 'integer', version: true }) version: number = 1;
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() }) updatedAt: Date = new Date();
-}
-
 /**
  * One organisation's congress for one term and round (1: the term-opening congress; 2: a cell's mid-term one).
  * `stage` is the latest stage; its history is in CongressEvent.

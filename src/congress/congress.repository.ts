@@ -1,5 +1,5 @@
 import type { SortKey } from '../common/connection';
-import { keysetPageSql, type Sql } from '../common/sql';
+import { keysetPage, keysetPageSql, type KeysetRow, type Lateral, type Sql } from '../common/sql';
 import type { OrganizationLevel } from '../organization/organization.levels';
 import { validOn } from '../organization/organization.repository';
 import type { CommitteeFormation, CongressMode, CongressOrderField, CongressStage } from './congress.enums';
@@ -103,11 +103,13 @@ export async function calendarPeriodsOf(sql: Sql, terms: readonly string[]): Pro
 
 /** The current term with every period of its calendar, in one statement. */
 export async function currentTermWithCalendar(sql: Sql): Promise<{ code: string | null; calendar: CalendarRow[] }> {
-  const rows = await sql<{ code: string } & Partial<CalendarRow>>(
+  const rows = await sql<{ code: string } & Lateral<CalendarRow>>(
     `select t.code, ${CALENDAR_COLUMNS}
        from term t left join ${CALENDAR_PERIODS} tc on tc.term = t.code where t.is_current order by tc.level, tc.valid_from nulls first`,
   );
-  return { code: rows[0]?.code ?? null, calendar: rows.filter((r) => r.level).map((r) => r as CalendarRow) };
+  const calendar: CalendarRow[] = [];
+  for (const { code, ...entry } of rows) if (entry.term !== null) calendar.push(entry);
+  return { code: rows[0]?.code ?? null, calendar };
 }
 
 export interface ChildCongressRow {
@@ -202,12 +204,11 @@ export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ r
       cross join lateral (select case when (select d from wm) <= x.d then c.stage else ${stageAtSql('x.d')} end as f_stage,
                                  coalesce(pl.f_override, tc.deadline) as f_deadline) s
      where ${where.join(' and ')}`;
-  const rows = await sql<CongressRow & { sortValue: string; total: number }>(
+  const rows = await sql<KeysetRow<CongressRow & { sortValue: string }>>(
     `with wm as (${WATERMARK_SQL}), x as (select ?::date as d, ?::text as term),
           cal as (${calendarOnSql('(select term from x)', '(select d from x)')}),
           f as (${filtered}) ${keysetPageSql({ after: !!q.after })}`,
     [...params, ...(q.after ?? []), q.first + 1],
   );
-  const total = rows[0]?.total ?? 0;
-  return { rows: rows.filter((r) => r.id != null), total };
+  return keysetPage(rows);
 }

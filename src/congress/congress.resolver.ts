@@ -24,7 +24,9 @@ import {
   TermCalendarSetPayload,
 } from './congress.payloads';
 import { searchCongresses, type CongressRow } from './congress.repository';
-import { advanceCongress, postponeCongress, recordCongressResult, rescheduleCongress, scheduleCongress } from './congress.service';
+import { recordCongressResult } from './congress.result.service';
+import { rescheduleCongress, scheduleCongress } from './congress.schedule.service';
+import { advanceCongress, postponeCongress } from './congress.stage.service';
 import { rulesFor } from './congress.rules';
 import { CongressConnection, CongressRulesType, CongressType, TermCalendarEntryType } from './congress.types';
 import { setTermCalendar } from './term-calendar.service';

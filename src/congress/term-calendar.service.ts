@@ -1,6 +1,7 @@
 import { UserErrorException } from '../common/errors';
 import { changedFields, ref, type DomainChange } from '../common/journal';
 import type { Tx } from '../common/kernel';
+import { bumpAssignments } from '../common/versioned';
 import type { OrganizationLevel } from '../organization/organization.levels';
 import { calendarsOf, type CalendarRow } from './congress.repository';
 
@@ -69,7 +70,7 @@ export async function setTermCalendar(tx: Tx, cmd: TermCalendarSetCommand): Prom
     await sql(
       `insert into term_calendar (term, level, deadline, max_days, valid_from) values (?, ?, ?, ?, ?)
        on conflict (term, level) do update set deadline = excluded.deadline, max_days = excluded.max_days, valid_from = excluded.valid_from,
-         version = term_calendar.version + 1, updated_at = now()`,
+         ${bumpAssignments('term_calendar')}`,
       [cmd.term, cmd.level, cmd.deadline, cmd.maxDays, effectiveOn],
     );
   });

@@ -1,7 +1,11 @@
 import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { OrganizationLevel } from './organization.levels';
 
-/** A party organisation. Where it sits in the tree over time lives in `OrganizationPlacement`. */
+/**
+ * A party organisation, created and corrected through the unit of work (organization.service.ts). Where it sits in the
+ * tree over time (organization_placement, organization.tree.ts) and its earlier names and member counts
+ * (organization.members.ts) are tables written in SQL, with no entity.
+ */
 @Entity({ tableName: 'organization' })
 export class Organization {
   [OptionalProps]?: 'aboveBasePowers' | 'memberCount' | 'version' | 'createdAt' | 'updatedAt' | 'pendingEstablishment' | 'renamed';
@@ -63,33 +67,4 @@ export class Organization {
 
   @Property({ type: 'timestamptz', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
-}
-
-/**
- * One interval of an organisation's position in the tree: its parent and full path (root first, itself last) from
- * `validFrom` (inclusive) to `validTo` (exclusive; null = open). History is never rewritten: a move closes the open
- * rows of the moved subtree and opens new ones.
- */
-@Entity({ tableName: 'organization_placement' })
-export class OrganizationPlacement {
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
-  id!: string;
-
-  @Property({ type: 'uuid' })
-  organizationId!: string;
-
-  @Property({ type: 'uuid', nullable: true })
-  parentId?: string | null;
-
-  @Property({ type: 'uuid[]', columnType: 'uuid[]' })
-  path!: string[];
-
-  @Property({ type: 'smallint' })
-  depth!: number;
-
-  @Property({ type: 'date' })
-  validFrom!: string;
-
-  @Property({ type: 'date', nullable: true })
-  validTo?: string | null;
 }

@@ -75,7 +75,7 @@ export function createOrganizationLoaders(sql: Sql) {
     async (keys) => {
       const rows = await placementsAt(sql, keys);
       const out: (PlacementRow | null)[] = keys.map(() => null);
-      for (const { keyIndex, ...row } of rows) out[Number(keyIndex)] = row;
+      for (const { keyIndex, ...row } of rows) out[keyIndex] = row;
       return out;
     },
     { cacheKeyFn: placementKey },
@@ -85,7 +85,7 @@ export function createOrganizationLoaders(sql: Sql) {
     async (keys) => {
       const rows = await namesAt(sql, keys);
       const out: (NameRow | null)[] = keys.map(() => null);
-      for (const row of rows) out[Number(row.keyIndex)] = row;
+      for (const row of rows) out[row.keyIndex] = row;
       return out;
     },
     { cacheKeyFn: placementKey },

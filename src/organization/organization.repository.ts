@@ -1,7 +1,7 @@
-import type { Sql } from '../common/sql';
+import type { Lateral, Sql } from '../common/sql';
 import type { SortKey } from '../common/connection';
 import type { OrganizationLevel } from './organization.levels';
-import { MEMBER_COLUMNS, type DatedMembers, type MemberPeriod } from './organization.members';
+import { MEMBER_COLUMNS, type DatedMembers } from './organization.members';
 
 /** SQL reads of the tree. Every function answers many keys in one statement. */
 
@@ -54,7 +54,7 @@ export async function organizationsByCodes(sql: Sql, codes: readonly string[]): 
 /** The placement of each (organisation, date) pair, if the organisation existed in the tree on that date. */
 export async function placementsAt(sql: Sql, keys: readonly { id: string; date: string }[]): Promise<(PlacementRow & { keyIndex: number })[]> {
   return sql(
-    `select k.i - 1 as "keyIndex", ${PLACEMENT_COLUMNS}
+    `select (k.i - 1)::int as "keyIndex", ${PLACEMENT_COLUMNS}
        from unnest(?::uuid[], ?::date[]) with ordinality as k(id, d, i)
        join organization_placement p on p.organization_id = k.id and ${validOn('p', 'k.d')}`,
     [keys.map((k) => k.id), keys.map((k) => k.date)],
@@ -74,38 +74,17 @@ export interface PageQuery {
   level: OrganizationLevel | null;
 }
 
-function toTreeRows(rows: Record<string, unknown>[]): Map<string, TreePage> {
+/** A row of a tree page statement: the key and its total, then the organisation and its placement, flat (or nulls). */
+type TreePageRow = { key: string; total: number } & Lateral<OrganizationRow & PlacementRow>;
+
+function toTreeRows(rows: readonly TreePageRow[]): Map<string, TreePage> {
   const pages = new Map<string, TreePage>();
   for (const r of rows) {
-    const key = r.key as string;
-    let page = pages.get(key);
-    if (!page) pages.set(key, (page = { rows: [], total: r.total as number }));
-    if (r.id == null) continue;
-    page.rows.push({
-      id: r.id as string,
-      code: r.code as string,
-      name: r.name as string,
-      shortName: r.shortName as string | null,
-      level: r.level as OrganizationLevel,
-      aboveBasePowers: r.aboveBasePowers as boolean,
-      memberCount: r.memberCount as number,
-      membersSince: r.membersSince as string | null,
-      memberHistory: r.memberHistory as MemberPeriod[] | null,
-      establishedOn: r.establishedOn as string,
-      endedOn: r.endedOn as string | null,
-      version: r.version as number,
-      sortKey: r.sortKey as string,
-      renamed: r.renamed as boolean,
-      pendingEstablishment: r.pendingEstablishment as boolean,
-      placement: {
-        organizationId: r.id as string,
-        parentId: r.parentId as string | null,
-        path: r.path as string[],
-        depth: r.depth as number,
-        validFrom: r.validFrom as string,
-        validTo: r.validTo as string | null,
-      },
-    });
+    let page = pages.get(r.key);
+    if (!page) pages.set(r.key, (page = { rows: [], total: r.total }));
+    if (r.id === null) continue;
+    const { key, total, organizationId, parentId, path, depth, validFrom, validTo, ...organization } = r;
+    page.rows.push({ ...organization, placement: { organizationId, parentId, path, depth, validFrom, validTo } });
   }
   return pages;
 }
@@ -119,7 +98,7 @@ export async function childrenPages(sql: Sql, parentIds: readonly string[], q: P
     params.push(q.after[0], q.after[1]);
   }
   params.push(q.level, q.level, q.first + 1);
-  const rows = await sql(
+  const rows = await sql<TreePageRow>(
     `select k.id as key, cnt.total, c.*
        from unnest(?::uuid[]) as k(id)
        cross join lateral (
@@ -147,7 +126,7 @@ export async function descendantsPages(sql: Sql, ids: readonly string[], q: Page
     params.push(q.after[0], q.after[1], q.after[2]);
   }
   params.push(q.level, q.level, q.first + 1);
-  const rows = await sql(
+  const rows = await sql<TreePageRow>(
     `select k.id as key, cnt.total, c.*
        from unnest(?::uuid[]) as k(id)
        cross join lateral (
@@ -199,7 +178,7 @@ export async function searchOrganizations(sql: Sql, q: OrganizationSearch): Prom
   const filter = where.join(' and ');
   const pageWhere = q.after ? `${filter} and (o.sort_key, o.id) > (?::text collate "C", ?::uuid)` : filter;
   const pageParams = q.after ? [...params, q.after[0], q.after[1]] : params;
-  const rows = await sql(
+  const rows = await sql<TreePageRow>(
     `select 'all' as key, (select count(*)::int from organization_placement p join organization o on o.id = p.organization_id where ${filter}) as total, c.*
        from (select 1) as one
        left join lateral (
@@ -224,7 +203,7 @@ export interface NameRow {
 /** Earlier names in force on each (organisation, date) pair; none when the current name applies. */
 export async function namesAt(sql: Sql, keys: readonly { id: string; date: string }[]): Promise<NameRow[]> {
   return sql(
-    `select k.i - 1 as "keyIndex", n.organization_id as "organizationId", n.name, n.short_name as "shortName"
+    `select (k.i - 1)::int as "keyIndex", n.organization_id as "organizationId", n.name, n.short_name as "shortName"
        from unnest(?::uuid[], ?::date[]) with ordinality as k(id, d, i)
        join organization_name n on n.organization_id = k.id and n.valid_from <= k.d and n.valid_to > k.d`,
     [keys.map((k) => k.id), keys.map((k) => k.date)],

@@ -6,6 +6,7 @@ import { changedFields, ref } from '../common/journal';
 import type { Tx } from '../common/kernel';
 import type { Sql } from '../common/sql';
 import { cleanTexts, foldVietnamese, type TextRule } from '../common/text';
+import { bumpVersion } from '../common/versioned';
 import { Organization } from './organization.entity';
 import { LEVEL_NAMES_VI, mayBeChildOf, OrganizationLevel } from './organization.levels';
 import type { OrganizationRow } from './organization.repository';
@@ -218,7 +219,7 @@ export async function moveOrganization(tx: Tx, input: OrganizationMove): Promise
   const here = await placementOn(sql, org.id, input.effectiveOn);
   if (!here) throw UserErrorException.of('NOT_ACTIVE', `The organisation is not in the tree on ${input.effectiveOn}.`, f('effectiveOn'));
   await relocateSubtree(tx, org, parent, input.effectiveOn, f('newParent'));
-  await sql('update organization set version = version + 1, updated_at = now() where id = ?', [input.id]);
+  await bumpVersion(sql, 'organization', input.id);
   return (await readOrganization(sql, input.id))!;
 }
 

@@ -1,7 +1,9 @@
+import { toGlobalId } from '../common/global-id';
 import { UserErrorException } from '../common/errors';
 import { ref, type DomainChange } from '../common/journal';
 import type { Tx } from '../common/kernel';
 import type { Sql } from '../common/sql';
+import { bumpVersion } from '../common/versioned';
 import { LEVEL_NAMES_VI, mayBeChildOf } from './organization.levels';
 import { organizationsByIds, placementsAt, type OrganizationRow, type PlacementRow } from './organization.repository';
 
@@ -43,7 +45,7 @@ export async function placeOrganization(tx: Tx, org: OrganizationRow, parent: Or
   } else if (!mayBeChildOf(org.level, null)) {
     throw UserErrorException.of('REQUIRED', 'Only a CENTRAL_COMMITTEE may be a root.', field);
   }
-  const change: DomainChange = { kind: 'OrganizationPlaced', effectiveOn: date, organizations: [org.id], entities: [ref('Organization', org.id)], after: { parent: parent?.id ?? null } };
+  const change: DomainChange = { kind: 'OrganizationPlaced', effectiveOn: date, organizations: [org.id], entities: [ref('Organization', org.id)], after: { parent: parent ? toGlobalId('Organization', parent.id) : null } };
   await tx.change(change, () =>
     sql(`insert into organization_placement (organization_id, parent_id, path, depth, valid_from) values (?, ?, ?::uuid[], ?, ?)`, [
       org.id,
@@ -86,8 +88,8 @@ export async function relocateSubtree(tx: Tx, org: OrganizationRow, parent: Orga
       subtreeRoot: org.id,
       organizations: [...new Set([org.id, ...(here.parentId ? [here.parentId] : []), parent.id])],
       entities: [ref('Organization', org.id)],
-      before: { parent: here.parentId },
-      after: { parent: parent.id },
+      before: { parent: here.parentId && toGlobalId('Organization', here.parentId) },
+      after: { parent: toGlobalId('Organization', parent.id) },
     },
     () => rewritePaths(sql, org, parent, there, date),
   );
@@ -137,7 +139,7 @@ export async function endOrganization(tx: Tx, org: OrganizationRow, date: string
   const change: DomainChange = { kind: 'OrganizationEnded', effectiveOn: date, organizations: [org.id], entities: [ref('Organization', org.id)], before: { endedOn: null }, after: { endedOn: date } };
   await tx.change(change, async () => {
     await sql('update organization_placement set valid_to = ? where organization_id = ? and valid_to is null', [date, org.id]);
-    await sql('update organization set ended_on = ?, version = version + 1, updated_at = now() where id = ?', [date, org.id]);
+    await bumpVersion(sql, 'organization', org.id, { ended_on: date });
   });
 }
 
@@ -163,12 +165,6 @@ export async function renameOrganization(tx: Tx, org: OrganizationRow, name: str
       from,
       date,
     ]);
-    await sql(`update organization set name = ?, short_name = ?, search_text = ?, sort_key = ?, renamed = true, version = version + 1, updated_at = now() where id = ?`, [
-      name,
-      shortName,
-      searchText,
-      sortKey,
-      org.id,
-    ]);
+    await bumpVersion(sql, 'organization', org.id, { name, short_name: shortName, search_text: searchText, sort_key: sortKey, renamed: true });
   });
 }

@@ -1,6 +1,6 @@
 import { CongressStage, isHeld } from '../congress/congress.enums';
 import { LEVELS, type OrganizationLevel } from '../organization/organization.levels';
-import { levelField, stageField, STAGES } from './progress.fields';
+import { levelField, stageField, STAGES } from './progress.columns';
 import type { CounterRow, LiveRow } from './progress.repository';
 
 export interface LevelData {
@@ -79,7 +79,7 @@ export function fromCounters(row: CounterRow | undefined, calendar: Map<string, 
 export function fromLive(rows: LiveRow[], date: string): ProgressData {
   const p = emptyProgress();
   for (const r of rows) {
-    const stage = r.stage as CongressStage;
+    const stage = r.stage;
     const expected = stage !== CongressStage.SUPERSEDED;
     const held = isHeld(stage);
     const overdue = expected && !held && r.deadline !== null && r.deadline < date;
@@ -96,7 +96,7 @@ export function fromLive(rows: LiveRow[], date: string): ProgressData {
     if (stage === CongressStage.POSTPONED) p.postponed += n;
     if (r.pending) p.pending += n;
     p.byStage.set(stage, (p.byStage.get(stage) ?? 0) + n);
-    const l = p.byLevel.get(r.level as OrganizationLevel)!;
+    const l = p.byLevel.get(r.level)!;
     l.organizations += n;
     if (expected) l.expected += n;
     if (held) l.held += n;

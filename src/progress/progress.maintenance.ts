@@ -1,6 +1,6 @@
 import type { Sql } from '../common/sql';
 import { CongressMode, CongressStage, isHeld } from '../congress/congress.enums';
-import { add, FIELDS, levelField, stageField, zero, type Vector } from './progress.fields';
+import { add, FIELDS, levelField, stageField, zero, type Vector } from './progress.columns';
 import { closedLateSql, countedCongress, currentCalendar, HELD_STAGES_SQL } from './progress.sql';
 
 /**

@@ -1,6 +1,6 @@
 import type { Sql } from '../common/sql';
 import { LEVELS } from '../organization/organization.levels';
-import { FIELDS, levelField, STAGES, stageField } from './progress.fields';
+import { FIELDS, levelField, STAGES, stageField } from './progress.columns';
 import { closedLateSql, countedCongress, currentCalendar } from './progress.sql';
 
 /**
@@ -81,7 +81,8 @@ export async function findDrift(sql: Sql, limit = 100): Promise<Drift[]> {
       coalesce(s.${f}, 0)::bigint as stored, coalesce(r.${f}, 0)::bigint as expected
       from progress_counter s full join r on r.organization_id = s.organization_id
      where coalesce(s.${f}, 0) <> coalesce(r.${f}, 0)`);
-  const counters = await sql<Drift>(`with r as (${recomputedCountersSql()}) ${diffs.join(' union all ')} limit ${limit}`);
+  // Counter differences are bigints (as text); override differences are ints.
+  const counters = await sql<Omit<Drift, 'stored' | 'expected'> & { stored: string; expected: string }>(`with r as (${recomputedCountersSql()}) ${diffs.join(' union all ')} limit ${limit}`);
   const overrides = await sql<Drift>(
     `with r as (${recomputedOverridesSql()})
      select coalesce(s.organization_id, r.organization_id) as "organizationId", 'override:' || coalesce(s.level, r.level) || ':' || coalesce(s.deadline, r.deadline)::text as field,

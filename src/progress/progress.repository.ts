@@ -1,10 +1,12 @@
 import type { Sql } from '../common/sql';
+import type { CongressMode, CongressStage } from '../congress/congress.enums';
+import type { OrganizationLevel } from '../organization/organization.levels';
 import { validOn } from '../organization/organization.repository';
 import { WATERMARK_SQL } from '../congress/congress.repository';
 import { currentCalendarOnSql, planOnSql } from '../congress/congress.dated';
 import { membersOnSql } from '../organization/organization.members';
 import { claimedOnSql } from '../restructuring/restructuring.repository';
-import { FIELDS } from './progress.fields';
+import { FIELDS } from './progress.columns';
 import { overdueReasonSql, type OverdueReason } from '../congress/congress.overdue';
 import { countedCongress } from './progress.sql';
 
@@ -14,12 +16,25 @@ export interface CounterRow {
   organizationId: string;
   watermark: string | null;
   counters: Record<string, number>;
-  overrides: { level: string; deadline: string; open: number }[];
+  overrides: OverrideBucket[];
 }
+
+/** Open congresses of one level whose deadline is their own (progress_override). */
+export interface OverrideBucket {
+  level: string;
+  deadline: string;
+  open: number;
+}
+
+/**
+ * A row of countersOf's statement: the watermark, then a counter row (`pc.*`, one column per counter: int, `members`
+ * bigint as text), or nulls when none of the ids has one.
+ */
+type CounterColumns = { watermark: string | null; organization_id: string | null; overrides: OverrideBucket[] } & { [field: string]: unknown };
 
 /** Counters of many organisations, with the date of the latest dated change (they answer any date from it on). */
 export async function countersOf(sql: Sql, ids: readonly string[]): Promise<{ watermark: string | null; rows: CounterRow[] }> {
-  const rows = await sql<Record<string, unknown>>(
+  const rows = await sql<CounterColumns>(
     `select w.watermark, pc.*,
             (select coalesce(json_agg(json_build_object('level', po.level, 'deadline', po.deadline, 'open', po.open)), '[]')
                from progress_override po where po.organization_id = pc.organization_id) as overrides
@@ -27,32 +42,28 @@ export async function countersOf(sql: Sql, ids: readonly string[]): Promise<{ wa
        left join progress_counter pc on pc.organization_id = any(?::uuid[])`,
     [ids],
   );
-  const watermark = (rows[0]?.watermark as string | null) ?? null;
-  return {
-    watermark,
-    rows: rows
-      .filter((r) => r.organization_id)
-      .map((r) => ({
-        organizationId: r.organization_id as string,
-        watermark,
-        counters: Object.fromEntries(FIELDS.map((f) => [f, Number(r[f])])),
-        overrides: r.overrides as CounterRow['overrides'],
-      })),
-  };
+  const watermark = rows[0]?.watermark ?? null;
+  const counters: CounterRow[] = [];
+  for (const r of rows) {
+    if (r.organization_id === null) continue;
+    counters.push({ organizationId: r.organization_id, watermark, counters: Object.fromEntries(FIELDS.map((f) => [f, Number(r[f])])), overrides: r.overrides });
+  }
+  return { watermark, rows: counters };
 }
 
 export interface LiveRow {
   key: string;
-  level: string;
-  stage: string;
+  level: OrganizationLevel;
+  stage: CongressStage;
   pilot: boolean;
-  mode: string | null;
+  mode: CongressMode | null;
   deadline: string | null;
   /** Its closing day is after its deadline (counts as held late when the stage on the date is held). */
   closedLate: boolean;
   pending: boolean;
   n: number;
-  members: number;
+  /** A bigint sum: as text. */
+  members: string;
 }
 
 /**

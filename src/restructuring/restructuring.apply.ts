@@ -2,15 +2,17 @@ import { UserErrorException } from '../common/errors';
 import { ref } from '../common/journal';
 import type { Tx } from '../common/kernel';
 import type { Sql } from '../common/sql';
+import { bumpVersion, NOW } from '../common/versioned';
 import { foldVietnamese } from '../common/text';
-import { openSuccessorCongress, supersedeCongresses } from '../congress/congress.service';
+import { openSuccessorCongress, supersedeCongresses } from '../congress/congress.successor';
 import { organizationsByIds, placementsAt, type OrganizationRow } from '../organization/organization.repository';
 import { lockTree } from '../organization/organization.lock';
 import { endOrganization, placeOrganization, relocateSubtree, renameOrganization } from '../organization/organization.tree';
 import { writeMembers } from '../organization/organization.members';
 import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
 import { participantsOf, restructuringsByIds, type ParticipantRow, type RestructuringRow } from './restructuring.repository';
-import { lockRestructuring, recordStatus, releasePending } from './restructuring.service';
+import { lockRestructuring, recordStatus } from './restructuring.lifecycle.service';
+import { releasePending } from './restructuring.pending';
 import { lineagePairs, recordLineage } from './restructuring.lineage';
 import { recordParentsOrRefuse } from './restructuring.parents';
 
@@ -101,7 +103,7 @@ export async function applyRestructuring(tx: Tx, cmd: { id: string; version: num
         },
         async () => {
           await writeMembers(sql, { id: target.id, memberCount: now.memberCount + members, effectiveOn: d, today: null, field: FIELD });
-          await sql('update organization set version = version + 1 where id = ?', [target.id]);
+          await bumpVersion(sql, 'organization', target.id);
         },
       );
     }
@@ -128,7 +130,7 @@ export async function applyRestructuring(tx: Tx, cmd: { id: string; version: num
       before: { status: r.status },
       after: { status: RestructuringStatus.EFFECTIVE, effectiveOn: d },
     },
-    () => sql(`update restructuring set status = 'EFFECTIVE', applied_at = now(), version = version + 1, updated_at = now() where id = ?`, [r.id]),
+    () => bumpVersion(sql, 'restructuring', r.id, { status: RestructuringStatus.EFFECTIVE, applied_at: NOW }),
   );
   await recordStatus(sql, r.id, r.status, RestructuringStatus.EFFECTIVE, cmd.actor, `in effect from ${d}`, d);
   return (await restructuringsByIds(sql, [r.id]))[0];

@@ -1,5 +1,5 @@
 import type { SortKey } from '../common/connection';
-import { keysetPageSql, type Sql } from '../common/sql';
+import { keysetPage, keysetPageSql, type KeysetRow, type Lateral, type Sql } from '../common/sql';
 import { PARENT_ROLES, ParticipantRole, type RestructuringKind, type RestructuringStatus } from './restructuring.enums';
 
 const ROLE_ORDER = Object.values(ParticipantRole);
@@ -123,7 +123,7 @@ export async function restructuringPagesOf(sql: Sql, orgIds: readonly string[], 
     params.push(q.after[0], q.after[1]);
   }
   params.push(q.first + 1);
-  const rows = await sql<RoleRow & { key: string; total: number }>(
+  const rows = await sql<{ key: string; total: number } & Lateral<RoleRow>>(
     `select k.id as key, cnt.total, page.*
        from unnest(?::uuid[]) as k(id)
        cross join lateral (select count(distinct restructuring_id)::int as total from restructuring_participant where organization_id = k.id) cnt
@@ -143,7 +143,7 @@ export async function restructuringPagesOf(sql: Sql, orgIds: readonly string[], 
   const pages = new Map<string, RolePage>();
   for (const { key, total, ...row } of rows) {
     const page = pages.get(key) ?? { rows: [], total };
-    if (row.id != null) page.rows.push(row as RoleRow);
+    if (row.id !== null) page.rows.push(row);
     pages.set(key, page);
   }
   return pages;
@@ -192,9 +192,9 @@ export async function searchRestructurings(sql: Sql, q: RestructuringSearch): Pr
     params.push(q.to);
   }
   const filtered = `select ${COLUMNS}, coalesce(r.effective_on::text, '9999-12-31') collate "C" as "sortValue" from restructuring r where ${where.join(' and ')}`;
-  const rows = await sql<RestructuringRow & { sortValue: string; total: number }>(
+  const rows = await sql<KeysetRow<RestructuringRow & { sortValue: string }>>(
     `with f as (${filtered}) ${keysetPageSql({ after: !!q.after, descending: true })}`,
     [...params, ...(q.after ?? []), q.first + 1],
   );
-  return { rows: rows.filter((r) => r.id != null), total: rows[0]?.total ?? 0 };
+  return keysetPage(rows);
 }

@@ -11,7 +11,8 @@ import { RestructuringApplyInput, RestructuringApproveInput, RestructuringCancel
 import { RestructuringApplyPayload, RestructuringApprovePayload, RestructuringCancelPayload, RestructuringProposePayload } from './restructuring.payloads';
 import { applyRestructuring } from './restructuring.apply';
 import { searchRestructurings, type RestructuringRow } from './restructuring.repository';
-import { approveRestructuring, cancelRestructuring, proposeRestructuring, type ProposeCommand } from './restructuring.service';
+import { approveRestructuring, cancelRestructuring } from './restructuring.lifecycle.service';
+import { proposeRestructuring, type ProposeCommand } from './restructuring.propose.service';
 import { RestructuringConnection, RestructuringType } from './restructuring.types';
 
 @ArgsType()

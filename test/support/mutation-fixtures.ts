@@ -105,7 +105,7 @@ export const MUTATION_FIXTURES: Record<string, FixtureBuilder> = {
       refused: { ...input, version: 7 },
       outcome: async () => ({
         entities: [org(id('MA-B1'))],
-        changed: { ...org(id('MA-B1')), field: 'parent', before: id('MA'), after: id('MB') },
+        changed: { ...org(id('MA-B1')), field: 'parent', before: globalId('Organization', id('MA')), after: globalId('Organization', id('MB')) },
       }),
     };
   },

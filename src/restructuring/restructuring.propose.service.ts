@@ -1,17 +1,21 @@
 import crypto from 'node:crypto';
 import { inputField, UserError, UserErrorException } from '../common/errors';
-import { ref, type DomainChange } from '../common/journal';
+import { ref } from '../common/journal';
 import type { Tx } from '../common/kernel';
-import type { Sql } from '../common/sql';
-import { actorRule, cleanTextOrThrow, cleanTexts, noteRule, type TextRule } from '../common/text';
+import { actorRule, cleanTexts, noteRule } from '../common/text';
 import { LEVEL_NAMES_VI, mayBeChildOf, type OrganizationLevel } from '../organization/organization.levels';
 import { organizationsByIds, type OrganizationRow } from '../organization/organization.repository';
 import { createOrganization, nameRule, shortNameRule } from '../organization/organization.service';
 import { ParticipantRole, RestructuringKind, RestructuringStatus } from './restructuring.enums';
+import { recordStatus, singleLine } from './restructuring.lifecycle.service';
 import { restructuringsByIds, type RestructuringRow } from './restructuring.repository';
 import { recordParentsOrRefuse } from './restructuring.parents';
+import { claimPending } from './restructuring.pending';
 
-/** The lifecycle of restructurings: propose, approve, cancel. Applying is in restructuring.apply.ts. */
+/**
+ * Proposing a restructuring: its shape, participants, new targets and pending claims. Approving, cancelling:
+ * restructuring.lifecycle.service.ts; applying: restructuring.apply.ts.
+ */
 
 export interface NewTargetCommand {
   /** Fixed id (the demo seed derives ids from codes); random when omitted. */
@@ -41,7 +45,6 @@ export interface ProposeCommand {
 }
 
 const f = inputField;
-const singleLine = (field: string[], label: string, max: number): TextRule => ({ field, label, max, singleLine: true, required: true });
 
 function checkShape(cmd: ProposeCommand): UserError | null {
   const s = cmd.sources.length;
@@ -189,132 +192,4 @@ export async function proposeRestructuring(tx: Tx, cmd: ProposeCommand, today: s
   await claimPending(tx, id, [...roles.keys(), ...[...created.values()].map((o) => o.id), ...(cmd.rename ? [cmd.rename.organizationId] : [])], orgs);
   await recordStatus(sql, id, null, RestructuringStatus.PROPOSED, text.actor, null, today);
   return (await restructuringsByIds(sql, [id]))[0];
-}
-
-/** An organisation takes part in at most one pending restructuring (the table's primary key guarantees it). */
-async function claimPending(tx: Tx, restructuringId: string, orgIds: string[], orgs: Map<string, OrganizationRow>) {
-  const { sql } = tx;
-  const ids = [...new Set(orgIds)];
-  const taken = await sql<{ organizationId: string; title: string }>(
-    `select p.organization_id as "organizationId", r.title from restructuring_pending p join restructuring r on r.id = p.restructuring_id
-      where p.organization_id = any(?::uuid[])`,
-    [ids],
-  );
-  if (taken.length) {
-    const list = taken.map((t) => `${orgs.get(t.organizationId)?.name ?? t.organizationId} («${t.title}»)`).join(', ');
-    throw UserErrorException.of('ALREADY_PENDING', `Already part of a pending restructuring: ${list}.`, f('kind'));
-  }
-  const change: DomainChange = { kind: 'PendingClaimed', organizations: ids, entities: [ref('Restructuring', restructuringId), ...ids.map((o) => ref('Organization', o))] };
-  const inserted = await tx.change(change, () =>
-    sql(`insert into restructuring_pending (organization_id, restructuring_id) select unnest(?::uuid[]), ? on conflict do nothing returning organization_id`, [ids, restructuringId]),
-  );
-  if (inserted.length !== ids.length) throw UserErrorException.of('ALREADY_PENDING', 'Another restructuring claimed one of these organisations just now.', f('kind'));
-}
-
-/** The restructuring is no longer pending: its organisations are free again. */
-export async function releasePending(tx: Tx, restructuringId: string): Promise<void> {
-  const { sql } = tx;
-  const ids = (await sql<{ id: string }>('select organization_id as id from restructuring_pending where restructuring_id = ?', [restructuringId])).map((r) => r.id);
-  await tx.change(
-    { kind: 'PendingReleased', organizations: ids, entities: [ref('Restructuring', restructuringId), ...ids.map((o) => ref('Organization', o))] },
-    () => sql('delete from restructuring_pending where restructuring_id = ?', [restructuringId]),
-  );
-}
-
-/**
- * Records a status change, in effect from `effectiveOn` (the day it is recorded; EFFECTIVE: the effective date): what
- * was pending on a date is read from these dates (restructuring.repository.ts, pendingOnSql).
- */
-export async function recordStatus(
-  sql: Sql,
-  id: string,
-  from: RestructuringStatus | null,
-  to: RestructuringStatus,
-  actor: string | null | undefined,
-  note: string | null | undefined,
-  effectiveOn: string,
-) {
-  // Apply passes its actor straight here: this is where it is cleaned for every status change.
-  const cleanActor = cleanTextOrThrow(actor, actorRule(f('actor')));
-  await sql(`insert into restructuring_event (restructuring_id, from_status, to_status, actor, note, effective_on) values (?, ?, ?, ?, ?, ?)`, [
-    id,
-    from,
-    to,
-    cleanActor,
-    note?.trim() || null,
-    effectiveOn,
-  ]);
-}
-
-/** Locks the restructuring and checks the version the client read. */
-export async function lockRestructuring(sql: Sql, id: string, version: number): Promise<RestructuringRow> {
-  const [row] = await sql<{ id: string }>('select id from restructuring where id = ? for update', [id]);
-  if (!row) throw UserErrorException.of('NOT_FOUND', 'No such restructuring.', f('id'));
-  const r = (await restructuringsByIds(sql, [id]))[0];
-  if (r.version !== version) throw UserErrorException.of('STALE_VERSION', `The restructuring changed since you read it (version ${r.version}, you sent ${version}).`, f('version'));
-  return r;
-}
-
-export interface ApproveCommand {
-  id: string;
-  version: number;
-  decisionNumber: string;
-  decisionDate: string;
-  issuer: string;
-  effectiveOn: string;
-  actor?: string | null;
-}
-
-export async function approveRestructuring(tx: Tx, cmd: ApproveCommand): Promise<RestructuringRow> {
-  const { sql } = tx;
-  const r = await lockRestructuring(sql, cmd.id, cmd.version);
-  if (r.status !== RestructuringStatus.PROPOSED) throw UserErrorException.of('NOT_ALLOWED', `A restructuring that is ${r.status} cannot be approved.`, f('id'));
-  const { values: text, errors } = cleanTexts({
-    decisionNumber: [cmd.decisionNumber, singleLine(f('decisionNumber'), 'The decision number', 100)],
-    issuer: [cmd.issuer, singleLine(f('issuer'), 'The issuer', 300)],
-    actor: [cmd.actor, actorRule(f('actor'))],
-  });
-  if (cmd.effectiveOn < cmd.decisionDate) {
-    errors.push(UserError.of('EFFECTIVE_BEFORE_DECISION', `The effective date ${cmd.effectiveOn} is before the decision of ${cmd.decisionDate}.`, f('effectiveOn')));
-  }
-  if (errors.length) throw new UserErrorException(errors);
-  const participants = await sql<{ id: string }>('select organization_id as id from restructuring_participant where restructuring_id = ?', [cmd.id]);
-  const change: DomainChange = {
-    kind: 'RestructuringApproved',
-    organizations: [], // nothing enters or leaves the tree before it is applied
-    entities: [ref('Restructuring', cmd.id), ...participants.map((p) => ref('Organization', p.id))],
-    before: { status: r.status, effectiveOn: r.effectiveOn },
-    after: { status: RestructuringStatus.APPROVED, decisionNumber: text.decisionNumber, decisionDate: cmd.decisionDate, issuer: text.issuer, effectiveOn: cmd.effectiveOn },
-  };
-  await tx.change(change, async () => {
-    await sql(
-      `update restructuring set status = 'APPROVED', decision_number = ?, decision_date = ?, issuer = ?, effective_on = ?, version = version + 1, updated_at = now() where id = ?`,
-      [text.decisionNumber, cmd.decisionDate, text.issuer, cmd.effectiveOn, cmd.id],
-    );
-    // Organisations it creates are established on the decided date.
-    await sql(
-      `update organization set established_on = ? where id in (select organization_id from restructuring_participant where restructuring_id = ? and created_by_restructuring)`,
-      [cmd.effectiveOn, cmd.id],
-    );
-  });
-  // The parents moved organisations leave, as of the decided date.
-  await recordParentsOrRefuse(sql, cmd.id, cmd.effectiveOn, () => f('effectiveOn'));
-  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.APPROVED, text.actor, `${text.decisionNumber} (${cmd.decisionDate}, ${text.issuer})`, tx.meta.today);
-  return (await restructuringsByIds(sql, [cmd.id]))[0];
-}
-
-export async function cancelRestructuring(tx: Tx, cmd: { id: string; version: number; reason: string; actor?: string | null }): Promise<RestructuringRow> {
-  const { sql } = tx;
-  const r = await lockRestructuring(sql, cmd.id, cmd.version);
-  if (r.status !== RestructuringStatus.PROPOSED && r.status !== RestructuringStatus.APPROVED) {
-    throw UserErrorException.of('NOT_ALLOWED', `A restructuring that is ${r.status} cannot be cancelled.`, f('id'));
-  }
-  const reason = cleanTextOrThrow(cmd.reason, { ...noteRule(f('reason'), 'The reason'), required: true });
-  await tx.change(
-    { kind: 'RestructuringCancelled', organizations: [], entities: [ref('Restructuring', cmd.id)], before: { status: r.status }, after: { status: RestructuringStatus.CANCELLED } },
-    () => sql(`update restructuring set status = 'CANCELLED', version = version + 1, updated_at = now() where id = ?`, [cmd.id]),
-  );
-  await releasePending(tx, cmd.id);
-  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.CANCELLED, cmd.actor, reason, tx.meta.today);
-  return (await restructuringsByIds(sql, [cmd.id]))[0];
 }

@@ -1,0 +1,68 @@
+import { LockMode } from '@mikro-orm/core';
+import { inputField, UserError, UserErrorException } from '../common/errors';
+import type { Tx } from '../common/kernel';
+import type { Sql } from '../common/sql';
+import { actorRule, cleanTexts, noteRule } from '../common/text';
+import { organizationsByIds } from '../organization/organization.repository';
+import type { OrganizationLevel } from '../organization/organization.levels';
+import { Congress } from './congress.entity';
+import { lengthInDays } from './congress.history';
+import { calendarsOf, eventsOf } from './congress.repository';
+
+/** The checks the congress commands share: dates, free texts, the lock and the version the client read. */
+
+const f = inputField;
+
+async function maxDaysFor(sql: Sql, term: string, level: OrganizationLevel): Promise<number | null> {
+  const rows = await calendarsOf(sql, [term]);
+  return rows.find((r) => r.level === level)?.maxDays ?? null;
+}
+
+export async function checkDates(sql: Sql, term: string, level: OrganizationLevel, start: string, end: string, fields: [string, string]): Promise<UserError[]> {
+  if (end < start) return [UserError.of('END_BEFORE_START', `The end (${end}) is before the start (${start}).`, f(fields[1]))];
+  const max = await maxDaysFor(sql, term, level);
+  const days = lengthInDays(start, end);
+  if (max !== null && days > max) {
+    return [UserError.of('TOO_LONG', `${days} days is longer than the ${max} allowed for this level in ${term}.`, f(fields[1]))];
+  }
+  return [];
+}
+
+/** The free texts of a change, cleaned (NFC, trimmed, limits): values by name, and every refusal. */
+export const cleanChangeTexts = (cmd: { note?: string | null; reason?: string | null; actor?: string | null }) =>
+  cleanTexts({
+    note: [cmd.note, noteRule(f('note'))],
+    reason: [cmd.reason, noteRule(f('reason'), 'The reason')],
+    actor: [cmd.actor, actorRule(f('actor'))],
+  });
+
+/** Loads a congress for a change, locking its row; checks existence and the version the client read. */
+export async function loadForChange(tx: Tx, id: string, version: number): Promise<{ congress: Congress; level: OrganizationLevel; members: number }> {
+  const congress = await lockCongress(tx, id, version);
+  const [org] = await organizationsByIds(tx.sql, [congress.organizationId]);
+  return { congress, level: org.level, members: org.memberCount };
+}
+
+/** Locks a congress for a change and checks the version the client read. */
+export async function lockCongress(tx: Tx, id: string, version: number): Promise<Congress> {
+  const congress = await tx.em.findOne(Congress, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!congress) throw UserErrorException.of('NOT_FOUND', 'No such congress.', f('id'));
+  if (congress.version !== version) {
+    throw UserErrorException.of('STALE_VERSION', `The congress changed since you read it (version ${congress.version}, you sent ${version}).`, f('version'));
+  }
+  return congress;
+}
+
+/** The effective date of the congress's last recorded change, if any. */
+export async function lastEventDate(sql: Sql, congressId: string): Promise<string | null> {
+  const events = await eventsOf(sql, [congressId]);
+  return events.length ? events[events.length - 1].effectiveOn : null;
+}
+
+/** A change takes effect no later than today and not before the last change in the history. */
+export function checkEffective(effectiveOn: string, today: string, last: string | null, field = 'effectiveOn') {
+  if (effectiveOn > today) throw UserErrorException.of('FUTURE_DATE', `${effectiveOn} is in the future (today is ${today}).`, f(field));
+  if (last && effectiveOn < last) {
+    throw UserErrorException.of('OUT_OF_ORDER', `The history already has a change effective ${last}; record changes in date order.`, f(field));
+  }
+}
