@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inputField, UserError, UserErrorException } from '../common/errors';
 import { changedFields, ref } from '../common/journal';
@@ -144,7 +144,9 @@ export async function updateOrganization(tx: Tx, input: OrganizationChange, toda
   const { sql, em } = tx;
   const { name, shortName, errors } = checkAttributes(input);
   if (errors.length) throw new UserErrorException(errors);
-  const org = await em.findOne(Organization, { id: input.id });
+  // Locked before the version is compared: two updates of one organisation queue here, and the second finds the
+  // version the first wrote (STALE_VERSION) before it writes anything (the member-count history included).
+  const org = await em.findOne(Organization, { id: input.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!org) throw UserErrorException.of('NOT_FOUND', 'No such organisation.', f('id'));
   if (org.version !== input.version) {
     throw UserErrorException.of('STALE_VERSION', `The organisation changed since you read it (version ${org.version}, you sent ${input.version}).`, f('version'));
