@@ -7,6 +7,7 @@ import { Migration20261129000006_congress_rules } from './Migration2026112900000
 import { Migration20261129000007_restructuring_roles } from './Migration20261129000007_restructuring_roles';
 import { Migration20261129000008_audit } from './Migration20261129000008_audit';
 import { Migration20261129000009_dated_values } from './Migration20261129000009_dated_values';
+import { Migration20261129000010_congress_scheduled_on } from './Migration20261129000010_congress_scheduled_on';
 
 /** Every migration, in order. Listed explicitly so compiled and TypeScript runs apply the same set. */
 export const migrationsList = [
@@ -19,4 +20,5 @@ export const migrationsList = [
   { name: 'Migration20261129000007_restructuring_roles', class: Migration20261129000007_restructuring_roles },
   { name: 'Migration20261129000008_audit', class: Migration20261129000008_audit },
   { name: 'Migration20261129000009_dated_values', class: Migration20261129000009_dated_values },
+  { name: 'Migration20261129000010_congress_scheduled_on', class: Migration20261129000010_congress_scheduled_on },
 ];

@@ -102,8 +102,20 @@ export async function tellSuccessorCongress(tx: Tx, s: Story, today: string): Pr
 export async function tellNationalCongress(tx: Tx, today: string): Promise<void> {
   const ids = await idsByCode(tx, ['TW']);
   const organizationId = ids.get('TW')!;
-  let c = await scheduleCongress(tx, { id: derivedCongressId(organizationId, '2025-2030'), organizationId, term: '2025-2030', plannedStart: '2026-01-19', plannedEnd: '2026-01-23', ordinal: 14, mode: CongressMode.FULL, actor: ACTOR });
-  for (const [stage, effectiveOn] of [[CongressStage.PLAN_ISSUED, '2025-02-15'], [CongressStage.DOCUMENTS_DRAFTED, '2025-10-15'], [CongressStage.PERSONNEL_PLANNED, '2025-11-20'], [CongressStage.APPROVED, '2026-01-10']] as const) {
+  // Scheduled the day its plan was issued (or today, when that is still to come).
+  const planIssued = '2025-02-15';
+  let c = await scheduleCongress(tx, {
+    id: derivedCongressId(organizationId, '2025-2030'),
+    organizationId,
+    term: '2025-2030',
+    plannedStart: '2026-01-19',
+    plannedEnd: '2026-01-23',
+    ordinal: 14,
+    mode: CongressMode.FULL,
+    effectiveOn: planIssued < today ? planIssued : today,
+    actor: ACTOR,
+  });
+  for (const [stage, effectiveOn] of [[CongressStage.PLAN_ISSUED, planIssued], [CongressStage.DOCUMENTS_DRAFTED, '2025-10-15'], [CongressStage.PERSONNEL_PLANNED, '2025-11-20'], [CongressStage.APPROVED, '2026-01-10']] as const) {
     if (effectiveOn > today) return;
     c = await advanceCongress(tx, { id: c.id, version: c.version, stage, effectiveOn, actor: ACTOR }, today);
   }

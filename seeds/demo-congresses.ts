@@ -103,6 +103,15 @@ export const isEndedIn2025 = (code: string) => endedIn2025.has(code);
 async function tell(tx: Tx, p: Planned, organizationId: string, today: string) {
   const { node, start } = p;
   const length = LENGTH[node.level];
+  const h = hash(node.code + ':plan');
+  const planned =
+    node.level === 'CELL' || node.level === 'SUB_COMMITTEE'
+      ? addDays(start, -(50 + (h % 30)))
+      : node.level === 'BASE_COMMITTEE' || node.level === 'BASE_CELL'
+        ? addDays('2024-10-20', h % 40)
+        : addDays('2024-11-15', h % 40);
+  const planIssued = planned < '2024-09-15' ? '2024-09-15' : planned;
+  // Scheduled the day its plan was issued (its first event), or today when that day is still to come.
   let c: CongressRow = await scheduleCongress(tx, {
     id: derivedCongressId(organizationId, '2025-2030'),
     organizationId,
@@ -111,17 +120,11 @@ async function tell(tx: Tx, p: Planned, organizationId: string, today: string) {
     plannedEnd: addDays(start, length - 1),
     pilot: PILOT_CODES.has(node.code),
     ordinal: 1 + (hash(node.code + ':ordinal') % 12),
+    effectiveOn: planIssued < today ? planIssued : today,
     actor: 'demo seed',
   });
-  const h = hash(node.code + ':plan');
-  const planIssued =
-    node.level === 'CELL' || node.level === 'SUB_COMMITTEE'
-      ? addDays(start, -(50 + (h % 30)))
-      : node.level === 'BASE_COMMITTEE' || node.level === 'BASE_CELL'
-        ? addDays('2024-10-20', h % 40)
-        : addDays('2024-11-15', h % 40);
   const steps: [CongressStage, string][] = [
-    [CongressStage.PLAN_ISSUED, planIssued < '2024-09-15' ? '2024-09-15' : planIssued],
+    [CongressStage.PLAN_ISSUED, planIssued],
     [CongressStage.DOCUMENTS_DRAFTED, addDays(start, -40)],
     [CongressStage.PERSONNEL_PLANNED, addDays(start, -25)],
     [CongressStage.APPROVED, addDays(start, -10)],

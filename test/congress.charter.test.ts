@@ -194,7 +194,7 @@ describe('a cell holds two congresses in a term: the term-opening one and a mid-
   it('schedules and holds round 1, then round 2; round 2 waits for round 1 and starts after it; Organization.congress stays round 1', async () => {
     const ids = await app.tree(smallTree('W1'));
     const cell = org(ids.get('W1-MA-B1-C1')!);
-    const midTerm = { organization: cell, plannedStart: '2027-09-15', plannedEnd: '2027-09-15', round: 2 };
+    const midTerm = { organization: cell, plannedStart: '2027-09-15', plannedEnd: '2027-09-15', round: 2, effectiveOn: '2027-06-01' };
     const first = await schedule(app, ids.get('W1-MA-B1-C1')!, '2025-03-10', '2025-03-10', { ordinal: 4 });
     await expectRefused(SCHEDULE, midTerm, 'PREVIOUS_ROUND_NOT_HELD', ['input', 'round']);
     expect((await recordHeld(app, first, '2025-03-10')).userErrors).toEqual([]);
@@ -256,7 +256,7 @@ describe('a cell holds two congresses in a term: the term-opening one and a mid-
     expect(before.o0.totalCount).toBe(1); // the unheld cell: the comparison below is not between zeros
     expect(before.p0_0_SUBTREE.held).toBe(2);
 
-    const midTerm = await app.gql(SCHEDULE, { input: { organization: org(ids.get('W3-MA-B1-C1')!), plannedStart: '2027-09-15', plannedEnd: '2027-09-15', round: 2 } });
+    const midTerm = await app.gql(SCHEDULE, { input: { organization: org(ids.get('W3-MA-B1-C1')!), plannedStart: '2027-09-15', plannedEnd: '2027-09-15', round: 2, effectiveOn: '2027-06-01' } });
     expect(midTerm.body.data.congressSchedule.userErrors).toEqual([]);
     expect(await numbers()).toEqual(before);
     expect(await drift()).toEqual([]);

@@ -17,11 +17,8 @@ const MISSING = '0e0e0e0e-0000-4000-8000-00000000e0e0';
  * in `values` that makes the field's list non-empty. The test fails on an entry that is reached after all.
  */
 const UNREACHABLE_ON_DEMO: string[] = [
-  // The demo's plans keep "lower levels first, upper levels after": on no date is a subordinate's congress unscheduled
-  // or planned to end after its superior's starts (each plan as it stood on the date), so no congress has a schedule conflict.
-  'ScheduleConflict.congress',
-  'ScheduleConflict.organization',
-  'ScheduleConflict.reason',
+  // (None. ScheduleConflict was here while every demo congress was scheduled "from the start"; now that scheduling is
+  // dated, on 4 December 2024 base committees have issued their plans while many of their cells have not scheduled yet.)
 ];
 
 let app: TestApp;

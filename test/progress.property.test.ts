@@ -3,9 +3,9 @@ import { addDays } from '../src/common/dates';
 import { UserErrorException } from '../src/common/errors';
 import type { Tx } from '../src/common/kernel';
 import { sqlOf } from '../src/common/sql';
-import { CommitteeFormation, CongressStage } from '../src/congress/congress.enums';
+import { CommitteeFormation, CongressMode, CongressStage } from '../src/congress/congress.enums';
 import { recordCongressResult } from '../src/congress/congress.result.service';
-import { rescheduleCongress } from '../src/congress/congress.schedule.service';
+import { rescheduleCongress, scheduleCongress } from '../src/congress/congress.schedule.service';
 import { advanceCongress, postponeCongress } from '../src/congress/congress.stage.service';
 import { setTermCalendar } from '../src/congress/term-calendar.service';
 import { OrganizationLevel } from '../src/organization/organization.levels';
@@ -71,7 +71,13 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
         // An organisation with nothing scheduled (overdue once its level's deadline passed: NOT_SCHEDULED).
         const parent = pick(byLevel('ABOVE_BASE'));
         const code = `PROP-NEW-${step}`;
-        if (await tx((t) => createOrganization(t, { code, name: `Chi bộ cơ sở mới ${step}`, level: OrganizationLevel.BASE_CELL, parentId: parent.id, establishedOn: day, memberCount: 12 }))) applied++;
+        const created = await tx((t) => createOrganization(t, { code, name: `Chi bộ cơ sở mới ${step}`, level: OrganizationLevel.BASE_CELL, parentId: parent.id, establishedOn: day, memberCount: 12 }));
+        if (created) applied++;
+        // Half of them get a congress, scheduled today or on the day they were formed (before it: NOT_SCHEDULED).
+        if (created && rand() < 0.5) {
+          const plan = { plannedStart: '2026-12-10', plannedEnd: '2026-12-10', deadline: pick([null, '2025-05-01']), effectiveOn: pick([TODAY, day]) };
+          if (await tx((t) => scheduleCongress(t, { organizationId: created.id, term: '2025-2030', ...plan }))) applied++;
+        }
       } else if (r < 0.65) {
         // A level's deadline moves: congresses held between the old and the new deadline change sides (heldLate, overdue).
         const level = pick(['CELL', 'BASE_CELL', 'BASE_COMMITTEE', 'ABOVE_BASE']);
@@ -130,7 +136,7 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
     }
   }, 300_000); // a few thousand list queries: every organisation on every date checked
 
-  it('calendar and member-count changes dated today change no roll-up of an earlier date, on the counters path or the live one', async () => {
+  it('calendar and member-count changes and congresses scheduled today change no roll-up, overdue list or calendar of an earlier date, on the counters path or the live one', async () => {
     const rand = prng(SEED + 1);
     const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
     const nodes = await app.readBack<{ id: string }>(
@@ -141,13 +147,27 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
     const cells = await app.readBack<{ id: string }>(
       `select o.id from organization o join organization_placement p on p.organization_id = o.id and p.valid_to is null where o.level in ('CELL', 'BASE_CELL')`,
     );
+    // Base cells formed in January 2025 with nothing scheduled (overdue from July 2025: NOT_SCHEDULED), for the changes
+    // below to schedule: three dated today, three dated a later day.
+    const aboveBase = await app.readBack<{ id: string }>(
+      `select o.id from organization o join organization_placement p on p.organization_id = o.id and p.valid_to is null where o.level = 'ABOVE_BASE' order by o.code limit 6`,
+    );
+    const unscheduled: string[] = [];
+    for (const [i, parent] of aboveBase.entries()) {
+      const org = { code: `PROP-TO-SCHEDULE-${i}`, name: `Chi bộ cơ sở chờ lên lịch ${i}`, level: OrganizationLevel.BASE_CELL, memberCount: 12, establishedOn: '2025-01-10' };
+      unscheduled.push((await app.write((t) => createOrganization(t, { ...org, parentId: parent.id }))).id);
+    }
     /** Every roll-up of the 40 nodes on each date, both scopes, and the whole tree's overdue list: what a report shows. */
     const reads = async (dates: string[]) => {
       const out: Record<string, unknown> = {};
       for (const date of dates) {
         for (const scope of ['SUBTREE', 'CHILDREN'] as const) {
           const query = `{ ${ids.map((id, i) => `n${i}: progress(under: "${globalId('Organization', id)}", scope: ${scope}, asOf: "${date}") { ${PROGRESS_FIELDS} upcoming(days: 30) }`).join('\n')}
-            list: organizations(first: 100, overdue: true, asOf: "${date}") { totalCount nodes { code overdueReason } } }`;
+            list: organizations(first: 100, overdue: true, asOf: "${date}") { totalCount nodes { code overdueReason } }
+            calendar: congresses(first: 1, asOf: "${date}") { totalCount }
+            window: congresses(first: 100, from: "2025-04-01", to: "${addDays(TODAY, 60)}", asOf: "${date}") { totalCount nodes { organization { code } plannedStart deadline } }
+            overdueCongresses: congresses(first: 1, overdue: true, asOf: "${date}") { totalCount }
+            notStarted: congresses(first: 1, stage: NOT_STARTED, asOf: "${date}") { totalCount } }`;
           const { body } = await app.gql(query);
           expect(body.errors).toBeUndefined();
           out[`${date}|${scope}`] = body.data;
@@ -163,7 +183,7 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
         ids.forEach((id, i) => expect({ seed: SEED, date, scope, id, ...normalise(body.data[`n${i}`]) }).toEqual({ seed: SEED, date, scope, id, ...brute.get(id)! }));
       }
     };
-    /** Calendar and member-count changes, each dated `today` (the kernel's today for the transaction). */
+    /** Calendar and member-count changes and congresses scheduled, each dated `today` (the kernel's today for the transaction). */
     const changes = async (today: string) => {
       let done = 0;
       const write = <T>(work: (t: Tx) => Promise<T>) => app.kernel.withTransaction({ operation: 'test', today }, work).then(() => done++, (err) => {
@@ -179,14 +199,27 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
         const [{ version, members }] = await app.readBack<{ version: number; members: number }>(`select version, member_count as members from organization where id = $1`, [cell.id]);
         await write((t) => updateOrganization(t, { id: cell.id, version, memberCount: members + 100 }, today));
       }
+      // Scheduled that day (the default): plans in every read's window, superiors' deadlines long past, two-content
+      // congresses — each would change an earlier date's numbers, lists and calendars if scheduling reached back.
+      for (const organizationId of unscheduled.splice(0, 3)) {
+        const start = pick(['2025-04-20', '2025-07-10', addDays(TODAY, 5)]);
+        const mode = pick([CongressMode.FULL, CongressMode.TWO_CONTENT]);
+        await write((t) => scheduleCongress(t, { organizationId, term: '2025-2030', plannedStart: start, plannedEnd: start, deadline: pick([null, '2025-03-01', '2026-12-31']), mode }));
+      }
       expect(done).toBeGreaterThan(10);
     };
     const watermark = async () => (await app.readBack<{ d: string }>(`select d::text as d from (${WATERMARK_SQL}) w`))[0].d;
+    const scheduledOn = async (day: string) =>
+      (await app.readBack<{ n: number }>(
+        `select count(*)::int as n from congress c join organization o on o.id = c.organization_id where o.code like 'PROP-TO-SCHEDULE-%' and c.scheduled_on = $1`,
+        [day],
+      ))[0].n;
 
     // 1. Dated today: every earlier date (read live) answers as before; today (the counters) follows the brute force.
     const earlier = [addDays(TODAY, -1), addDays(TODAY, -10), '2025-07-01', '2025-04-15', '2024-12-04'];
     const before = await reads(earlier);
     await changes(TODAY);
+    expect(await scheduledOn(TODAY)).toBe(3);
     expect(await reads(earlier)).toEqual(before);
     expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
     await expectBrute(TODAY);
@@ -197,6 +230,7 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
     expect(await watermark()).toBe(TODAY);
     const onToday = await reads([TODAY]);
     await changes(later);
+    expect(await scheduledOn(later)).toBe(3);
     expect(await watermark()).toBe(later);
     expect(await reads([TODAY])).toEqual(onToday);
     expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);

@@ -39,7 +39,8 @@ export type DomainChange =
   | (ChangeBase & { kind: 'OrganizationMoved'; effectiveOn: string; subtreeRoot: string })
   | (ChangeBase & { kind: 'OrganizationEnded'; effectiveOn: string })
   | (ChangeBase & { kind: 'OrganizationRenamed'; effectiveOn: string })
-  | (ChangeBase & { kind: 'CongressScheduled' })
+  /** `effectiveOn`: the day it was scheduled (before it, the congress does not exist). */
+  | (ChangeBase & { kind: 'CongressScheduled'; effectiveOn: string })
   | (ChangeBase & { kind: 'CongressRescheduled' })
   | (ChangeBase & { kind: 'CongressStageChanged'; effectiveOn: string })
   | (ChangeBase & { kind: 'CongressSuperseded'; effectiveOn: string })

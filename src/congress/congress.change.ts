@@ -35,14 +35,16 @@ export const fieldsOf = (c: Congress): Record<string, unknown> => ({
   delegatesAlternate: c.delegatesAlternate ?? null,
 });
 
-type CongressChange = { kind: 'CongressScheduled' | 'CongressRescheduled' } | { kind: 'CongressStageChanged'; effectiveOn: string };
+type CongressChange = { kind: 'CongressRescheduled' } | { kind: 'CongressScheduled' | 'CongressStageChanged'; effectiveOn: string };
 
 /**
  * Flushes a congress change (`before`: its fields as loaded; null for a new one), recorded in the journal: the roll-up
  * counters of its organisation's ancestors follow in the same transaction.
  */
 export async function flushCongress(tx: Tx, congress: Congress, before: Record<string, unknown> | null, change: CongressChange) {
-  const diff = before ? changedFields(before, fieldsOf(congress)) : { after: { term: congress.term, round: congress.round, ...fieldsOf(congress) } };
+  const diff = before
+    ? changedFields(before, fieldsOf(congress))
+    : { after: { term: congress.term, round: congress.round, scheduledOn: congress.scheduledOn ?? null, ...fieldsOf(congress) } };
   const entities = [ref('Congress', congress.id), ref('Organization', congress.organizationId)];
   try {
     await tx.change({ ...change, organizations: [congress.organizationId], entities, ...diff }, () => tx.em.flush());

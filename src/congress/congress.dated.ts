@@ -57,16 +57,33 @@ export interface Plan {
   deadlineOverride: string | null;
 }
 
-/** What a congress row carries for its dated plan: the current plan, since when, and the earlier plans (null: none). */
+/**
+ * What a congress row carries for its dated plan: the day it was scheduled, the current plan, since when, and the
+ * earlier plans (null: none).
+ */
 export interface DatedPlan extends Plan {
+  scheduledOn: string | null;
   plannedSince: string | null;
   planHistory: (Plan & Period)[] | null;
 }
 
 const NO_PLAN: Plan = { plannedStart: null, plannedEnd: null, deadlineOverride: null };
 
+// ---- Scheduling ----
+
+/**
+ * A congress exists from the day it was scheduled (congress.scheduled_on, migration 10; null: from the start, as for
+ * congresses scheduled before scheduling was dated). Before that day it has no plan, no superior's deadline and no
+ * event, and its organisation counts as NOT_SCHEDULED. Its first plan takes effect that same day (planned_since).
+ */
+export const scheduledBy = (row: { scheduledOn: string | null }, date: string): boolean => row.scheduledOn === null || row.scheduledOn <= date;
+
+/** SQL: congress `c` was scheduled by the end of day `d` (an expression that may be repeated): a join condition. */
+export const scheduledBySql = (c: string, d: string) => `(${c}.scheduled_on is null or ${c}.scheduled_on <= ${d})`;
+
 /** The plan in force on `date`: the current one from the day it took effect, else the earlier one (none: not planned yet). */
 export function planOn(row: DatedPlan, date: string): Plan {
+  if (!scheduledBy(row, date)) return NO_PLAN;
   if (!row.plannedSince || row.plannedSince <= date) return { plannedStart: row.plannedStart, plannedEnd: row.plannedEnd, deadlineOverride: row.deadlineOverride };
   const earlier = row.planHistory?.find((p) => heldOn(p, date));
   return earlier ? { plannedStart: earlier.plannedStart, plannedEnd: earlier.plannedEnd, deadlineOverride: earlier.deadlineOverride } : NO_PLAN;
@@ -77,8 +94,8 @@ export const planOnSql = (c: string, column: 'planned_start' | 'planned_end' | '
   `(case when ${c}.planned_since is null or ${c}.planned_since <= ${d} then ${c}.${column}
          else (select h.${column} from congress_plan_history h where h.congress_id = ${c}.id and ${heldOnSql('h', d)}) end)`;
 
-/** Columns of a congress row (alias `c`) for its dated plan: since when, and the earlier plans as JSON (only when there are). */
-export const PLAN_COLUMNS = `c.planned_since as "plannedSince",
+/** Columns of a congress row (alias `c`) for its dated plan: scheduled when, planned since when, and the earlier plans as JSON (only when there are). */
+export const PLAN_COLUMNS = `c.scheduled_on as "scheduledOn", c.planned_since as "plannedSince",
   case when c.planned_since is null then null else (
     select json_agg(json_build_object('plannedStart', h.planned_start, 'plannedEnd', h.planned_end, 'deadlineOverride', h.deadline_override,
                                       'validFrom', h.valid_from, 'validTo', h.valid_to) order by h.valid_to)

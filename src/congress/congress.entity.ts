@@ -19,6 +19,8 @@ export class Congress {
   @Property({ type: 'date', nullable: true }) plannedStart?: string | null;
   @Property({ type: 'date', nullable: true }) plannedEnd?: string | null;
   @Property({ type: 'date', nullable: true }) deadlineOverride?: string | null;
+  /** The day it was scheduled (migration 10): before it, the congress does not exist yet; null: from the start (scheduled before scheduling was dated). */
+  @Property({ type: 'date', nullable: true }) scheduledOn?: string | null;
   /** The day the plan (planned dates, deadline override) took effect; null: from the start. Earlier plans: congress_plan_history. */
   @Property({ type: 'date', nullable: true }) plannedSince?: string | null;
   @Property({ type: 'date', nullable: true }) heldStart?: string | null;

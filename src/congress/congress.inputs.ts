@@ -18,6 +18,13 @@ export class CongressScheduleInput {
   })
   round?: number | null;
   @Field(() => DateScalar, { nullable: true, description: 'A deadline set by the superior; default: the term calendar’s.' }) deadline?: string | null;
+  @Field(() => DateScalar, {
+    nullable: true,
+    description:
+      'The day the plan was made; default: today. Not in the future (FUTURE_DATE). On earlier dates the congress is not there yet: no plan, no superior’s deadline, ' +
+      'its organisation NOT_SCHEDULED in overdue lists and roll-ups, and no stage change may take effect before it (OUT_OF_ORDER).',
+  })
+  effectiveOn?: string | null;
   @Field(() => String, { nullable: true }) actor?: string | null;
 }
 

@@ -1,10 +1,10 @@
-import { currentCalendarOnSql, planOnSql } from '../congress/congress.dated';
+import { currentCalendarOnSql, planOnSql, scheduledBySql } from '../congress/congress.dated';
 import { countedCongress } from './congress.sql';
 
 /**
  * Overdue congresses (here, in the congress feature, so that lists of organisations can filter by it without importing
  * the roll-up). Which organisations `progress.overdue` counts, one at a time: on date D, an organisation whose congress counts (not
- * SUPERSEDED; none scheduled counts as NOT_STARTED), is not held by the end of D, and whose deadline (its own, else
+ * SUPERSEDED; none scheduled by D counts as NOT_STARTED: NOT_SCHEDULED), is not held by the end of D, and whose deadline (its own, else
  * its level's in the term calendar, each as it stood on D) is before D. The same definition as the roll-up's, so a list
  * filtered with it has as many organisations in a subtree as that subtree's `progress.overdue`.
  */
@@ -26,7 +26,7 @@ export function overdueReasonSql(id: string, level: string, d: string): string {
              when coalesce(${planOnSql('c', 'deadline_override', 'x.d')}, tc.deadline) < x.d then '${OverdueReason.NOT_HELD}'
            end
       from (select (${d})::date as d) x
-      left join congress c on ${countedCongress('c', id)}
+      left join congress c on ${countedCongress('c', id)} and ${scheduledBySql('c', 'x.d')}
       left join lateral (select cal.deadline from (${currentCalendarOnSql('x.d')}) cal where cal.level = ${level}) tc on true)`;
 }
 

@@ -5,14 +5,14 @@ import { CongressType, TermCalendarEntryType } from './congress.types';
 const COMMON = 'INVALID_ID, NOT_FOUND, STALE_VERSION';
 
 @ObjectType({
-  description: `userErrors codes: INVALID_ID, NOT_FOUND, NOT_ACTIVE, ALREADY_SCHEDULED, END_BEFORE_START, TOO_LONG, OUT_OF_RANGE, ROUND_NOT_ALLOWED, PREVIOUS_ROUND_NOT_HELD, BEFORE_PREVIOUS_ROUND.`,
+  description: `userErrors codes: INVALID_ID, NOT_FOUND, NOT_ACTIVE, ALREADY_SCHEDULED, END_BEFORE_START, TOO_LONG, OUT_OF_RANGE, FUTURE_DATE, ROUND_NOT_ALLOWED, PREVIOUS_ROUND_NOT_HELD, BEFORE_PREVIOUS_ROUND.`,
 })
 export class CongressSchedulePayload {
   @Field(() => CongressType, { nullable: true }) congress?: CongressType | null;
   @Field(() => [UserError]) userErrors!: UserError[];
 }
 
-@ObjectType({ description: `userErrors codes: ${COMMON}, NOT_ALLOWED, END_BEFORE_START, TOO_LONG, PREVIOUS_ROUND_NOT_HELD, BEFORE_PREVIOUS_ROUND.` })
+@ObjectType({ description: `userErrors codes: ${COMMON}, NOT_ALLOWED, END_BEFORE_START, TOO_LONG, FUTURE_DATE, OUT_OF_ORDER, PREVIOUS_ROUND_NOT_HELD, BEFORE_PREVIOUS_ROUND.` })
 export class CongressReschedulePayload {
   @Field(() => CongressType, { nullable: true }) congress?: CongressType | null;
   @Field(() => [UserError]) userErrors!: UserError[];

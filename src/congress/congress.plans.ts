@@ -5,8 +5,10 @@ import type { Congress } from './congress.entity';
 
 /**
  * Planned dates are dated (migration 9): the congress row holds the plan — planned start and end, the deadline its
- * superior set — in force from `planned_since` (null: from the start, as a first plan is); congress_plan_history keeps
- * each plan it replaced with the days it held. Reads: congress.dated.ts.
+ * superior set — in force from `planned_since`; congress_plan_history keeps each plan it replaced with the days it
+ * held. A first plan holds from the day the congress was scheduled (`scheduled_on`, migration 10: planned_since is set
+ * to it), so the dates before have none; null: from the start (congresses scheduled before scheduling was dated).
+ * Reads: congress.dated.ts.
  */
 
 /**

@@ -3,7 +3,7 @@ import { keysetPage, keysetPageSql, type KeysetRow, type Lateral, type Sql } fro
 import type { OrganizationLevel } from '../organization/organization.levels';
 import { validOn } from '../organization/organization.repository';
 import type { CommitteeFormation, CongressMode, CongressOrderField, CongressStage } from './congress.enums';
-import { calendarOnSql, PLAN_COLUMNS, planOnSql, type CalendarPeriod, type DatedPlan } from './congress.dated';
+import { calendarOnSql, PLAN_COLUMNS, planOnSql, scheduledBySql, type CalendarPeriod, type DatedPlan } from './congress.dated';
 
 /** SQL reads of congresses, their history and the term calendar; each answers many keys in one statement. */
 
@@ -57,12 +57,12 @@ export const CONGRESS_COLUMNS = `c.id, c.organization_id as "organizationId", c.
   ${PLAN_COLUMNS}`;
 
 /**
- * The latest dated change — in the tree, any congress history, the term calendar, member counts, planned dates, or a
- * restructuring's status: from that day on, current state is the state.
+ * The latest dated change — in the tree, any congress history, a congress's scheduling, the term calendar, member
+ * counts, planned dates, or a restructuring's status: from that day on, current state is the state.
  */
 export const WATERMARK_SQL = `select greatest((select max(valid_from) from organization_placement),
   (select max(valid_to) from organization_placement where valid_to is not null), (select max(effective_on) from congress_event),
-  (select max(valid_from) from term_calendar), (select max(valid_to) from organization_member_count),
+  (select max(scheduled_on) from congress), (select max(valid_from) from term_calendar), (select max(valid_to) from organization_member_count),
   (select max(valid_to) from congress_plan_history), (select max(effective_on) from restructuring_event)) as d`;
 
 /** The stage of congress `c` at the end of day `d`: its last event effective on or before `d`. */
@@ -121,7 +121,7 @@ export interface ChildCongressRow {
   plannedEnd: string | null;
 }
 
-/** For each parent: its direct children on date `d` and their term-opening congress of `term` (stage and plan as of `d`). */
+/** For each parent: its direct children on date `d` and their term-opening congress of `term` scheduled by then (stage and plan as of `d`). */
 export async function childCongresses(sql: Sql, parentIds: readonly string[], term: string, d: string): Promise<ChildCongressRow[]> {
   return sql(
     `select p.parent_id as "parentId", p.organization_id as "organizationId", c.id as "congressId",
@@ -130,7 +130,7 @@ export async function childCongresses(sql: Sql, parentIds: readonly string[], te
        from (select ?::date as d) x
        join organization_placement p on p.parent_id = any(?::uuid[]) and ${validOn('p', 'x.d')}
        join organization o on o.id = p.organization_id
-       left join congress c on c.organization_id = p.organization_id and c.term = ? and c.round = 1
+       left join congress c on c.organization_id = p.organization_id and c.term = ? and c.round = 1 and ${scheduledBySql('c', 'x.d')}
       order by o.sort_key, o.id`,
     [d, parentIds, term],
   );
@@ -158,8 +158,8 @@ const ORDER_EXPR: Record<CongressOrderField, string> = {
 
 /**
  * The calendar a dashboard shows: congresses of a term, filtered, in a stable order with keyset paging. Everything is
- * read as it stood on the date: the tree, each stage, each plan (the from/to filter and the order) and the term
- * calendar (deadlines, `overdue`).
+ * read as it stood on the date: which congresses were scheduled by then, the tree, each stage, each plan (the from/to
+ * filter and the order) and the term calendar (deadlines, `overdue`).
  */
 export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ rows: (CongressRow & { sortValue: string })[]; total: number }> {
   // Parameters are pushed in the order their placeholders appear in the text.
@@ -170,7 +170,7 @@ export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ r
                 and p.path @> array[?::uuid] and p.organization_id <> ?::uuid`;
     params.push(q.under, q.under);
   }
-  const where: string[] = ['c.term = x.term'];
+  const where: string[] = ['c.term = x.term', scheduledBySql('c', 'x.d')];
   if (q.from) {
     where.push('pl.f_start >= ?::date');
     params.push(q.from);

@@ -49,7 +49,9 @@ const payload = (result: CongressRow | null, date: string) => result && Congress
 
 @Resolver()
 export class CongressResolver {
-  @Query(() => CongressConnection, { description: 'The congress calendar: every congress of a term in a subtree, by planned date.' })
+  @Query(() => CongressConnection, {
+    description: 'The congress calendar: every congress of a term in a subtree, by planned date, as it stood on the date (`asOf`): a congress scheduled after it is not listed.',
+  })
   async congresses(@Args() args: CongressesArgs, @Ctx() ctx: Context): Promise<CongressConnection> {
     const { first, after } = parsePage(args, ['string', 'string']);
     const date = args.asOf ?? ctx.today;

@@ -70,7 +70,7 @@ export async function recordCongressResult(tx: Tx, cmd: CongressResultCommand, t
     errors.push(...(await roundErrors(sql, rules, { id: congress.organizationId, level }, congress.term, congress.round, cmd.heldStart, { round: f('id'), start: f('heldStart') })));
   }
   if (errors.length) throw new UserErrorException(errors);
-  checkEffective(cmd.heldEnd, today, await lastEventDate(sql, congress.id), 'heldEnd');
+  checkEffective(cmd.heldEnd, today, { scheduledOn: congress.scheduledOn, last: await lastEventDate(sql, congress.id) }, 'heldEnd');
 
   const pending = (await childCongresses(sql, [congress.organizationId], congress.term, cmd.heldEnd)).filter(
     (c) => c.stageAt !== CongressStage.SUPERSEDED && !isHeld(c.stageAt),

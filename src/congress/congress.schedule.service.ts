@@ -28,6 +28,8 @@ export interface CongressScheduleCommand {
   /** 1 (default): the term-opening congress; 2: a cell's mid-term congress (after round 1 is held). */
   round?: number | null;
   deadline?: string | null;
+  /** The day the plan was made (default: today; not in the future): before it the congress does not exist. */
+  effectiveOn?: string | null;
   actor?: string | null;
 }
 
@@ -54,6 +56,8 @@ export async function scheduleCongress(tx: Tx, cmd: CongressScheduleCommand): Pr
   if (cmd.ordinal != null && (!Number.isInteger(cmd.ordinal) || cmd.ordinal < 1 || cmd.ordinal > 100)) {
     errors.push(UserError.of('OUT_OF_RANGE', 'The ordinal (lần thứ) must be from 1 to 100.', f('ordinal')));
   }
+  const scheduledOn = cmd.effectiveOn ?? tx.meta.today;
+  if (scheduledOn > tx.meta.today) errors.push(UserError.of('FUTURE_DATE', `${scheduledOn} is in the future (today is ${tx.meta.today}).`, f('effectiveOn')));
   const round = cmd.round ?? 1;
   errors.push(...(await roundErrors(sql, await rulesFor(sql, cmd.term), org, cmd.term, round, cmd.plannedStart, { round: f('round'), start: f('plannedStart') })));
   if (errors.length) throw new UserErrorException(errors);
@@ -71,8 +75,11 @@ export async function scheduleCongress(tx: Tx, cmd: CongressScheduleCommand): Pr
     plannedStart: cmd.plannedStart,
     plannedEnd: cmd.plannedEnd,
     deadlineOverride: cmd.deadline ?? null,
+    // Scheduled on that day, with its first plan in force from it: the dates before have neither.
+    scheduledOn,
+    plannedSince: scheduledOn,
   });
-  await flushCongress(tx, congress, null, { kind: 'CongressScheduled' });
+  await flushCongress(tx, congress, null, { kind: 'CongressScheduled', effectiveOn: scheduledOn });
   return rereadCongress(tx, congress.id);
 }
 

@@ -60,7 +60,7 @@ export async function advanceCongress(tx: Tx, cmd: CongressAdvanceCommand, today
   if (backward && !text.reason) {
     throw UserErrorException.of('REASON_REQUIRED', `Going back from ${base} to ${cmd.stage} needs a reason.`, f('reason'));
   }
-  checkEffective(cmd.effectiveOn, today, events.length ? events[events.length - 1].effectiveOn : null);
+  checkEffective(cmd.effectiveOn, today, { scheduledOn: congress.scheduledOn, last: events.length ? events[events.length - 1].effectiveOn : null });
   if (backward && isHeld(base) && !isHeld(cmd.stage)) {
     congress.heldStart = null;
     congress.heldEnd = null;
@@ -83,7 +83,7 @@ export async function postponeCongress(tx: Tx, cmd: CongressPostponeCommand, tod
   }
   const dateErrors = await checkDates(sql, congress.term, level, cmd.plannedStart, cmd.plannedEnd, ['plannedStart', 'plannedEnd']);
   if (dateErrors.length) throw new UserErrorException(dateErrors);
-  checkEffective(cmd.effectiveOn, today, await lastEventDate(sql, congress.id));
+  checkEffective(cmd.effectiveOn, today, { scheduledOn: congress.scheduledOn, last: await lastEventDate(sql, congress.id) });
   await replan(sql, congress, { plannedStart: cmd.plannedStart, plannedEnd: cmd.plannedEnd }, cmd.effectiveOn, today, f('effectiveOn'));
   await recordEvent(tx, congress, CongressStage.POSTPONED, cmd.effectiveOn, text.actor, `${text.reason} (new date ${cmd.plannedStart})`);
   await flushCongress(tx, congress, before, { kind: 'CongressStageChanged', effectiveOn: cmd.effectiveOn });

@@ -15,14 +15,15 @@ const f = inputField;
 
 /**
  * A restructuring ended these organisations on `date`: their congresses that were not held will not take place
- * (SUPERSEDED from that day). A congress with changes recorded after that day refuses, to keep history in order.
+ * (SUPERSEDED from that day). A congress with changes recorded after that day, or scheduled after it, refuses, to
+ * keep history in order.
  */
 export async function supersedeCongresses(tx: Tx, organizationIds: string[], date: string, actor: string | null): Promise<number> {
   if (!organizationIds.length) return 0;
   actor = cleanTextOrThrow(actor, actorRule(f('actor')));
   const { sql } = tx;
   const open = await sql<{ id: string; stage: CongressStage; last: string | null; name: string }>(
-    `select c.id, c.stage, (select max(e.effective_on)::text from congress_event e where e.congress_id = c.id) as last, o.name
+    `select c.id, c.stage, greatest((select max(e.effective_on) from congress_event e where e.congress_id = c.id), c.scheduled_on)::text as last, o.name
        from congress c join organization o on o.id = c.organization_id
       where c.organization_id = any(?::uuid[]) and c.stage not in ('HELD', 'RESULTS_CONFIRMED', 'SUPERSEDED')
       for update of c`,
@@ -30,7 +31,7 @@ export async function supersedeCongresses(tx: Tx, organizationIds: string[], dat
   );
   for (const c of open) {
     if (c.last && c.last > date) {
-      throw UserErrorException.of('OUT_OF_ORDER', `The congress of ${c.name} has changes after ${date}; it cannot be superseded on that day.`, f('id'));
+      throw UserErrorException.of('OUT_OF_ORDER', `The congress of ${c.name} was scheduled or changed after ${date}; it cannot be superseded on that day.`, f('id'));
     }
   }
   if (!open.length) return 0;
@@ -71,16 +72,18 @@ export async function openSuccessorCongress(tx: Tx, organizationId: string, date
   const id = derivedCongressId(organizationId, term.code);
   const change: DomainChange = {
     kind: 'CongressScheduled',
+    effectiveOn: date,
     organizations: [organizationId],
     entities: [ref('Congress', id), ref('Organization', organizationId)],
-    after: { term: term.code, round: 1, ordinal: 1, mode: CongressMode.TWO_CONTENT, committeeFormation: CommitteeFormation.INTERIM_APPOINTED },
+    after: { term: term.code, round: 1, scheduledOn: date, ordinal: 1, mode: CongressMode.TWO_CONTENT, committeeFormation: CommitteeFormation.INTERIM_APPOINTED },
   };
+  // Scheduled on the day the organisation is formed (its plan, still empty, from that day too).
   await tx.change(change, () =>
-    sql(`insert into congress (id, organization_id, term, ordinal, mode, committee_formation) values (?, ?, ?, 1, 'TWO_CONTENT', 'INTERIM_APPOINTED')`, [
-      id,
-      organizationId,
-      term.code,
-    ]),
+    sql(
+      `insert into congress (id, organization_id, term, ordinal, mode, committee_formation, scheduled_on, planned_since)
+       values (?, ?, ?, 1, 'TWO_CONTENT', 'INTERIM_APPOINTED', ?, ?)`,
+      [id, organizationId, term.code, date, date],
+    ),
   );
   return id;
 }

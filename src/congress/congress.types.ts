@@ -60,7 +60,7 @@ export class CongressType {
   @Field(() => Int, { description: 'Lần thứ: 1 (I) for the first congress of a new or merged organisation.' }) ordinal!: number;
   @Field(() => CongressMode) mode!: CongressMode;
   @Field({ description: 'A pilot congress (đại hội điểm).' }) pilot!: boolean;
-  @Field(() => DateScalar, { nullable: true, description: 'As planned on the date read (a plan changed later keeps its earlier dates for the dates before).' })
+  @Field(() => DateScalar, { nullable: true, description: 'As planned on the date read (a plan changed later keeps its earlier dates for the dates before; null before the congress was scheduled).' })
   plannedStart!: string | null;
   @Field(() => DateScalar, { nullable: true, description: 'As planned on the date read.' }) plannedEnd!: string | null;
   @Field(() => Int, { nullable: true, description: 'Delegates convened (triệu tập).' }) delegatesConvened!: number | null;

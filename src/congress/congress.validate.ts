@@ -59,9 +59,16 @@ export async function lastEventDate(sql: Sql, congressId: string): Promise<strin
   return events.length ? events[events.length - 1].effectiveOn : null;
 }
 
-/** A change takes effect no later than today and not before the last change in the history. */
-export function checkEffective(effectiveOn: string, today: string, last: string | null, field = 'effectiveOn') {
+/**
+ * A change takes effect no later than today (FUTURE_DATE), and neither before the day the congress was scheduled (its
+ * stage is NOT_STARTED until then) nor before the last change in its history (OUT_OF_ORDER).
+ */
+export function checkEffective(effectiveOn: string, today: string, after: { scheduledOn?: string | null; last: string | null }, field = 'effectiveOn') {
   if (effectiveOn > today) throw UserErrorException.of('FUTURE_DATE', `${effectiveOn} is in the future (today is ${today}).`, f(field));
+  const { scheduledOn, last } = after;
+  if (scheduledOn && effectiveOn < scheduledOn) {
+    throw UserErrorException.of('OUT_OF_ORDER', `The congress was scheduled on ${scheduledOn}; nothing happens to it before that day.`, f(field));
+  }
   if (last && effectiveOn < last) {
     throw UserErrorException.of('OUT_OF_ORDER', `The history already has a change effective ${last}; record changes in date order.`, f(field));
   }

@@ -3,7 +3,7 @@ import type { CongressMode, CongressStage } from '../congress/congress.enums';
 import type { OrganizationLevel } from '../organization/organization.levels';
 import { validOn } from '../organization/organization.repository';
 import { WATERMARK_SQL } from '../congress/congress.repository';
-import { currentCalendarOnSql, planOnSql } from '../congress/congress.dated';
+import { currentCalendarOnSql, planOnSql, scheduledBySql } from '../congress/congress.dated';
 import { membersOnSql } from '../organization/organization.members';
 import { claimedOnSql } from '../restructuring/restructuring.repository';
 import { FIELDS } from './progress.columns';
@@ -70,7 +70,7 @@ export interface LiveRow {
  * The organisations in scope of each key on date `d` (the subtree below it, or its direct children), grouped by what
  * the roll-up needs, every value as it stood on `d`: level, stage (from the congress history), pilot, mode, deadline
  * (the plan's and the term calendar's), closed late, pending (claimed by a restructuring pending then), members (the
- * dated counts). One statement.
+ * dated counts). A congress scheduled after `d` is not there yet (NOT_STARTED, no plan). One statement.
  */
 export async function liveGroups(sql: Sql, ids: readonly string[], d: string, scope: 'SUBTREE' | 'CHILDREN'): Promise<LiveRow[]> {
   return sql<LiveRow>(
@@ -83,7 +83,7 @@ export async function liveGroups(sql: Sql, ids: readonly string[], d: string, sc
        from x cross join unnest(?::uuid[]) as k(id)
        join organization_placement p on ${scopeJoin(scope)} and ${validOn('p', 'x.d')}
        join organization o on o.id = p.organization_id
-       left join congress c on ${countedCongress('c', 'o.id')}
+       left join congress c on ${countedCongress('c', 'o.id')} and ${scheduledBySql('c', 'x.d')}
        left join cal tc on tc.level = o.level
        left join claimed cl on cl.organization_id = o.id
        cross join lateral (select coalesce(${planOnSql('c', 'deadline_override', 'x.d')}, tc.deadline) as deadline) dl
@@ -97,7 +97,7 @@ export async function liveGroups(sql: Sql, ids: readonly string[], d: string, sc
 const scopeJoin = (scope: 'SUBTREE' | 'CHILDREN') =>
   scope === 'SUBTREE' ? 'p.path @> array[k.id] and p.organization_id <> k.id' : 'p.parent_id = k.id';
 
-/** Expected congresses not held on `d` whose planned start (as planned on `d`) falls in the next `days` days. */
+/** Expected congresses scheduled and not held on `d` whose planned start (as planned on `d`) falls in the next `days` days. */
 export async function upcomingCounts(sql: Sql, ids: readonly string[], d: string, days: number, scope: 'SUBTREE' | 'CHILDREN'): Promise<{ key: string; n: number }[]> {
   return sql(
     `select k.id as key, count(c.id)::int as n
@@ -105,6 +105,7 @@ export async function upcomingCounts(sql: Sql, ids: readonly string[], d: string
        cross join unnest(?::uuid[]) as k(id)
        join organization_placement p on ${scopeJoin(scope)} and ${validOn('p', 'x.d')}
        join congress c on c.organization_id = p.organization_id and c.term = (select code from term where is_current) and c.round = 1
+                      and ${scheduledBySql('c', 'x.d')}
        cross join lateral (select ${planOnSql('c', 'planned_start', 'x.d')} as start) pl
        left join lateral (select e.to_stage as stage from congress_event e where e.congress_id = c.id and e.effective_on <= x.d
                            order by e.effective_on desc, e.id desc limit 1) st on true

@@ -2,8 +2,9 @@ import type { TestApp } from './harness';
 
 /**
  * The roll-up recomputed the slow, obvious way, independently of src/progress: read the base tables as they stood
- * on the date and count in JavaScript. Every dated value is read as it stood on the date: the tree, stages, member
- * counts, the term calendar, the deadlines superiors set (congress plans) and pending restructurings.
+ * on the date and count in JavaScript. Every dated value is read as it stood on the date: the tree, which congresses
+ * were scheduled (a congress scheduled later is not there: NOT_SCHEDULED), stages, member counts, the term calendar,
+ * the deadlines superiors set (congress plans) and pending restructurings.
  */
 
 /** A value in force from `from` (null: from the start) to `to` (null: still), half-open. */
@@ -78,7 +79,10 @@ export async function bruteStatuses(app: TestApp, date: string): Promise<BruteSt
   const [{ term }] = await app.readBack<{ term: string }>(`select code as term from term where is_current`);
   const congresses = new Map(
     (await app.readBack<{ org: string; id: string; pilot: boolean; mode: string; override: string | null; heldEnd: string | null }>(
-      `select organization_id as org, id, pilot, mode, null as override, held_end::text as "heldEnd" from congress where term = $1 and round = 1`, [term], // the roll-up counts the term-opening congress
+      // The roll-up counts the term-opening congress, once scheduled (scheduled_on null: from the start).
+      `select organization_id as org, id, pilot, mode, null as override, held_end::text as "heldEnd" from congress
+        where term = $1 and round = 1 and (scheduled_on is null or scheduled_on <= $2)`,
+      [term, date],
     )).map((c) => [c.org, c]),
   );
   // The deadline each congress's superior had set, as its plan stood on the date.

@@ -18,9 +18,16 @@ export interface CongressRef {
   version: number;
 }
 
-/** Schedules through the API and returns the congress; fails the test on any user error. */
+/**
+ * The day `schedule` dates a plan by default: before every date the tests tell (their histories run from late 2024),
+ * so a test can record its congress's story on any of them. Scheduling itself is dated: pass `extra.effectiveOn`.
+ */
+export const SCHEDULED_ON = '2024-01-01';
+
+/** Schedules through the API (on `SCHEDULED_ON` unless `extra` says otherwise) and returns the congress; fails the test on any user error. */
 export async function schedule(app: TestApp, orgUuid: string, plannedStart: string, plannedEnd = plannedStart, extra: Record<string, unknown> = {}): Promise<CongressRef & Record<string, unknown>> {
-  const { body } = await app.gql(SCHEDULE, { input: { organization: globalId('Organization', orgUuid), plannedStart, plannedEnd, ...extra } });
+  const input = { organization: globalId('Organization', orgUuid), plannedStart, plannedEnd, effectiveOn: SCHEDULED_ON, ...extra };
+  const { body } = await app.gql(SCHEDULE, { input });
   if (body.errors || body.data.congressSchedule.userErrors.length) throw new Error(JSON.stringify(body.errors ?? body.data.congressSchedule.userErrors));
   return body.data.congressSchedule.congress;
 }
