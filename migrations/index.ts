@@ -8,6 +8,7 @@ import { Migration20261129000007_restructuring_roles } from './Migration20261129
 import { Migration20261129000008_audit } from './Migration20261129000008_audit';
 import { Migration20261129000009_dated_values } from './Migration20261129000009_dated_values';
 import { Migration20261129000010_congress_scheduled_on } from './Migration20261129000010_congress_scheduled_on';
+import { Migration20261129000011_participant_follows } from './Migration20261129000011_participant_follows';
 
 /** Every migration, in order. Listed explicitly so compiled and TypeScript runs apply the same set. */
 export const migrationsList = [
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: 'Migration20261129000008_audit', class: Migration20261129000008_audit },
   { name: 'Migration20261129000009_dated_values', class: Migration20261129000009_dated_values },
   { name: 'Migration20261129000010_congress_scheduled_on', class: Migration20261129000010_congress_scheduled_on },
+  { name: 'Migration20261129000011_participant_follows', class: Migration20261129000011_participant_follows },
 ];

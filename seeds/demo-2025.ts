@@ -40,6 +40,7 @@ export async function enactDecision(tx: Tx, d: HistoricDecision, today: string):
       kind: RestructuringKind[d.kind],
       title: d.title,
       effectiveOn: d.effectiveOn,
+      proposedOn: d.decisionDate, // the demo records no earlier proposal: proposed and decided the same day
       sources: (d.sources ?? []).map(id),
       targets: (d.targets ?? []).map(id),
       newTargets: (d.newTargets ?? []).map((t) => ({ id: uuidFromName('Organization', t.code), code: t.code, name: t.name, shortName: t.shortName, level: OrganizationLevel[t.level], ...parent(t.parentCode) })),
@@ -142,6 +143,7 @@ export async function proposePendingMerger(tx: Tx, today: string): Promise<void>
       kind: RestructuringKind.MERGE,
       title: 'Hợp nhất Chi bộ Khoa Kế toán và Chi bộ Khoa Tài chính doanh nghiệp (Học viện Tài chính)',
       effectiveOn: PENDING_MERGER.effectiveOn,
+      proposedOn: PENDING_MERGER.proposedOn,
       sources: [ids.get('BTC-HVTC-CB01')!, ids.get('BTC-HVTC-CB02')!],
       targets: [],
       newTargets: [{ id: uuidFromName('Organization', 'BTC-HVTC-CB10'), code: 'BTC-HVTC-CB10', name: 'Chi bộ Khoa Kế toán - Tài chính doanh nghiệp', level: OrganizationLevel.CELL, parentId: ids.get('BTC-HVTC')! }],

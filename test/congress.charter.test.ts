@@ -120,6 +120,15 @@ describe('a congress is valid only when more than two-thirds of those convened a
     await expectRefused(RECORD, result(c2, '2025-03-11', { delegatesConvened: 300, delegatesAttending: 200 }), 'NO_QUORUM', ['input', 'delegatesAttending']);
     expect(await recorded(result(c2, '2025-03-11', { delegatesConvened: 300, delegatesAttending: 201 }))).toMatchObject({ stage: 'HELD' });
   });
+
+  it('cannot be skipped by leaving a count out; an elected committee has someone in it and fits in its cell', async () => {
+    const ids = await app.tree(smallTree('Q2'));
+    const c1 = await approve(app, await schedule(app, ids.get('Q2-MA-B1-C1')!, '2025-03-10'), '2025-02-20');
+    await expectRefused(RECORD, result(c1, '2025-03-10', { delegatesAttending: 1 }), 'REQUIRED', ['input', 'delegatesConvened']);
+    await expectRefused(RECORD, result(c1, '2025-03-10', { delegatesConvened: 12, delegatesAttending: 12, committeeSize: 0 }), 'OUT_OF_RANGE', ['input', 'committeeSize']);
+    await expectRefused(RECORD, result(c1, '2025-03-10', { delegatesConvened: 12, delegatesAttending: 12, committeeSize: 13 }), 'OUT_OF_RANGE', ['input', 'committeeSize']);
+    expect(await recorded(result(c1, '2025-03-10', { delegatesConvened: 12, delegatesAttending: 12, committeeSize: 12 }))).toMatchObject({ stage: 'HELD' });
+  });
 });
 
 describe('a cell has at least 3 members', () => {

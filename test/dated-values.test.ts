@@ -235,7 +235,7 @@ describe('pending restructurings are dated', () => {
     const history = await gql(`{ node(id: "${globalId('Restructuring', r2.id)}") { ... on Restructuring { history { toStatus effectiveOn } } } }`);
     expect(history.node.history).toEqual([
       { toStatus: 'PROPOSED', effectiveOn: '2025-06-15' },
-      { toStatus: 'APPROVED', effectiveOn: TODAY },
+      { toStatus: 'APPROVED', effectiveOn: '2025-06-20' }, // the decision date
       { toStatus: 'EFFECTIVE', effectiveOn: '2025-07-01' },
     ]);
     expect(await drift()).toEqual([]);

@@ -342,3 +342,68 @@ describe('restructuring texts: NFC, lengths, invisible-only', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Issue 8: unpaired surrogates, invisible-only names.
+
+/** Asserts the request was refused before execution with one BAD_USER_INPUT naming the argument and the surrogate. */
+async function expectSurrogateGuarded(request: { query: string; variables?: Record<string, unknown> }, coordinate: string, path: string[], surrogate: string) {
+  const { status, body } = await app.gql(request.query, request.variables);
+  expect({ status, data: body.data, errors: body.errors?.map((e) => ({ code: e.extensions?.code, message: e.message })) }).toEqual({
+    status: 400,
+    data: undefined,
+    errors: [{ code: 'BAD_USER_INPUT', message: `Argument "${path.join('.')}" of ${coordinate} contains the unpaired surrogate ${surrogate}, which is not allowed.` }],
+  });
+}
+
+describe('unpaired surrogates in string arguments', () => {
+  it('organizationCreate with a name ending in a lone high surrogate (a JSON escape) is refused before execution, nothing written', async () => {
+    await app.tree(smallTree('S1'));
+    const parent = await idOf(app, 'S1-MA-B1');
+    const before = await snapshot(app);
+    const input = { code: 'S1-X', name: 'Chi bộ \ud800', level: 'CELL', memberCount: 12, parent };
+    await expectSurrogateGuarded({ query: CREATE, variables: { input } }, 'Mutation.organizationCreate', ['input', 'name'], 'U+D800');
+    await expectSurrogateGuarded({ query: CREATE, variables: { input: { ...input, name: 'Chi bộ \udc00 A' } } }, 'Mutation.organizationCreate', ['input', 'name'], 'U+DC00');
+    await expectSurrogateGuarded({ query: CREATE, variables: { input: { ...input, name: 'Chi bộ \udc00\ud800' } } }, 'Mutation.organizationCreate', ['input', 'name'], 'U+DC00');
+    expect(await snapshot(app)).toEqual(before);
+    // A well-formed pair (an emoji outside the BMP) is a character like any other.
+    const ok = await app.gql(CREATE, { input: { ...input, name: 'Chi bộ \ud83c\udf3e' } });
+    expect(ok.body.data.organizationCreate).toMatchObject({ organization: { name: 'Chi bộ 🌾' }, userErrors: [] });
+  });
+
+  it('every String and ID argument of every Query and Mutation field refuses a lone surrogate in a variable', async () => {
+    const cases = casesOf(await servedSchema(), 'a\ud800b');
+    expect(cases.length).toBeGreaterThan(20);
+    const before = await snapshot(app);
+    for (const c of cases) await expectSurrogateGuarded(withVariables(c), c.coordinate, c.path, 'U+D800');
+    expect(await snapshot(app)).toEqual(before);
+  });
+});
+
+describe('names made only of invisible characters', () => {
+  const INVISIBLE_ONLY = ['\u034F', '\uFE0F', '\u3164', '\u2800', ' \u115F\u1160\uFFA0 ', '\u180B\u{E0020}'];
+
+  it('are refused (REQUIRED) by organizationCreate, organizationUpdate and restructuringPropose, nothing written', async () => {
+    const ids = await app.tree(smallTree('V1'));
+    const parent = await idOf(app, 'V1-MA-B1');
+    const id = globalId('Organization', ids.get('V1-MA-B1-C1')!);
+    for (const blank of INVISIBLE_ONLY) {
+      await expectRefused(app, CREATE, { code: 'V1-X', name: blank, level: 'CELL', memberCount: 12, parent }, 'REQUIRED', ['input', 'name']);
+      await expectRefused(app, UPDATE, { id, version: 1, name: blank }, 'REQUIRED', ['input', 'name']);
+      await expectRefused(app, PROPOSE_TEXTS, { kind: 'RENAME', title: 'Đổi tên', rename: { organization: await idOf(app, 'V1-MA'), name: blank } }, 'REQUIRED', ['input', 'rename', 'name']);
+      await expectRefused(app, PROPOSE_TEXTS, { kind: 'RENAME', title: blank, rename: { organization: await idOf(app, 'V1-MA'), name: 'Tên mới' } }, 'REQUIRED', ['input', 'title']);
+    }
+  });
+
+  it('an emoji ZWJ sequence with a variation selector and Vietnamese combining marks (NFD) are kept, as NFC', async () => {
+    await app.tree(smallTree('V2'));
+    const parent = await idOf(app, 'V2-MA-B1');
+    const name = 'Chi bộ Ữ 👩‍💻 ❤️ 👨‍👩‍👧';
+    const { body } = await app.gql(CREATE, { input: { code: 'V2-X', name: name.normalize('NFD'), level: 'CELL', memberCount: 12, parent } });
+    expect(body.data.organizationCreate).toMatchObject({ organization: { name }, userErrors: [] });
+    expect(name).toContain('\u200D');
+    expect(name).toContain('\uFE0F');
+    const [row] = await app.readBack<{ name: string }>(`select name from organization where code = 'V2-X'`);
+    expect(row.name).toBe(name.normalize('NFC'));
+  });
+});

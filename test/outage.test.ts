@@ -174,6 +174,59 @@ describe('a session killed in the middle of a statement', () => {
   });
 });
 
+describe('a mutation whose transaction loses its session', () => {
+  let app: TestApp;
+  let database: string;
+  let bloc: string;
+  const admin = () => process.env.DAIHOI_TEST_ADMIN_URL as string;
+  beforeAll(async () => {
+    app = await startTestApp({ logger });
+    bloc = (await app.tree(smallTree('MUT'))).get('MUT-BLOC') as string;
+    [{ database }] = await app.readBack<{ database: string }>('select current_database() as database');
+  });
+  afterAll(async () => {
+    await adminQuery(admin(), `alter database "${database}" allow_connections true`).catch(() => undefined);
+    await app.close();
+  });
+
+  it('is answered SERVICE_UNAVAILABLE (503, no partial data, one log line without the SQL), writes nothing, and the retry succeeds', async () => {
+    const locker = new Client({ connectionString: withDatabase(admin(), database) });
+    await locker.connect();
+    let res;
+    try {
+      await locker.query('begin');
+      await locker.query('lock table organization in access exclusive mode');
+      lines.length = 0;
+      const pending = post(app, UPDATE, { input: { id: globalId('Organization', bloc), version: 1, name: 'Renamed as its session died' } });
+      const [{ pid: lockerPid }] = (await locker.query('select pg_backend_pid() as pid')).rows;
+      let waiting: { pid: number }[] = [];
+      for (let i = 0; i < 100 && waiting.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        waiting = await adminQuery<{ pid: number }>(admin(), `select pid from pg_stat_activity where datname = $1 and wait_event_type = 'Lock' and pid <> $2`, [database, lockerPid]);
+      }
+      expect(waiting).toHaveLength(1);
+      await adminQuery(admin(), `alter database "${database}" allow_connections false`);
+      await adminQuery(admin(), 'select pg_terminate_backend($1)', [waiting[0].pid]);
+      res = await pending;
+    } finally {
+      await locker.end().catch(() => undefined);
+      await adminQuery(admin(), `alter database "${database}" allow_connections true`);
+    }
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(res.body).toEqual(UNAVAILABLE);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'warn', requestId: res.headers.get('x-request-id'), msg: expect.stringContaining('database unavailable') });
+    expect(JSON.stringify(lines[0])).not.toMatch(/organization|Renamed/);
+    const [before] = await app.readBack<{ name: string }>('select name from organization where id = $1', [bloc]);
+    expect(before.name).toBe('Đảng bộ Khối MUT');
+
+    const again = await post(app, UPDATE, { input: { id: globalId('Organization', bloc), version: 1, name: 'Renamed after the restore' } });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ data: { organizationUpdate: { organization: { name: 'Renamed after the restore' }, userErrors: [] } } });
+  });
+});
+
 describe('pool exhaustion', () => {
   let app: TestApp;
   beforeAll(async () => {
@@ -197,7 +250,10 @@ describe('pool exhaustion', () => {
     }
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
-    expect(res.body).toEqual(UNAVAILABLE);
+    // The database is healthy: the message must not blame it alone.
+    expect(res.body).toEqual({
+      errors: [{ message: 'The service is overloaded or the database cannot be reached; retry later', extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 } }],
+    });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 'warn', requestId: res.headers.get('x-request-id'), error: expect.stringMatching(/Timeout acquiring a connection/) });
 
@@ -229,6 +285,12 @@ describe('what counts as an outage', () => {
     ['57P01 wrapped by MikroORM', new ConnectionException(pgError('57P01', 'FATAL', 'terminating connection due to administrator command'))],
     ['refused, wrapped by GraphQL', new GraphQLError('x', { originalError: netError('ECONNREFUSED') })],
     ['reset, as a cause', new Error('query failed', { cause: netError('ECONNRESET') })],
+    // Since SQL runs through MikroORM's Connection.execute, knex prefixes the driver's message with the statement.
+    ['the socket closed under a query, prefixed with its SQL', new Error(`select "o0".* from "organization" as "o0" where "o0"."code" = 'X' - Connection terminated unexpectedly`)],
+    ['a lost client, prefixed with its SQL, wrapped by MikroORM', new DriverException(new Error('update "organization" set "name" = \'y\' - Client has encountered a connection error and is not queryable'))],
+    ['57P01 prefixed with its SQL, wrapped by MikroORM', new ConnectionException(pgError('57P01', 'FATAL', 'select 1 - terminating connection due to administrator command'))],
+    ["knex's transaction whose connection died", new Error('Transaction query already complete, run with DEBUG=knex:tx for more info')],
+    ['the socket closed, as `previous`', Object.assign(new Error('query failed'), { previous: new Error('Connection terminated unexpectedly') })],
   ];
   const OTHERS: [string, unknown][] = [
     ['a unique violation', pgError('23505', 'ERROR', 'duplicate key value violates unique constraint')],
@@ -238,6 +300,7 @@ describe('what counts as an outage', () => {
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['a foreign key violation wrapped by MikroORM', new DriverException(pgError('23503', 'ERROR', 'violates foreign key constraint'))],
     ['a thrown string', 'boom'],
+    ['a unique violation whose bound values read like an outage', pgError('23505', 'ERROR', `insert into "organization" ("name") values ('a - Connection terminated') - duplicate key value violates unique constraint`)],
   ];
 
   it('formats every kind of connection failure as SERVICE_UNAVAILABLE, and other database errors as masked internal errors', () => {

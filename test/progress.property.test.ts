@@ -102,7 +102,7 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
         const a = pick(byLevel('BASE_CELL'));
         const b = pick(byLevel('BASE_CELL'));
         const done = await tx(async (t) => {
-          let rs = await proposeRestructuring(t, { kind: RestructuringKind.ABSORB, title: 'Sáp nhập', sources: [a.id], targets: [b.id], newTargets: [], moves: [] }, TODAY);
+          let rs = await proposeRestructuring(t, { kind: RestructuringKind.ABSORB, title: 'Sáp nhập', proposedOn: day, sources: [a.id], targets: [b.id], newTargets: [], moves: [] }, TODAY);
           rs = await approveRestructuring(t, { id: rs.id, version: rs.version, decisionNumber: '1', decisionDate: day, issuer: 'x', effectiveOn: day });
           return applyRestructuring(t, { id: rs.id, version: rs.version });
         });

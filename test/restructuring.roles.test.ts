@@ -237,7 +237,13 @@ describe('the demo history, replayed through the API', () => {
       { title: merger, roles: ['NEW_PARENT'] },
       { title: evn, roles: ['OLD_PARENT'] },
     ]);
-    expect(await touched('DBTC')).toEqual([{ title: merger, roles: ['TARGET'] }, { title: evn, roles: ['NEW_PARENT'] }]);
+    expect(await touched('DBTC')).toEqual([{ title: merger, roles: ['TARGET', 'NEW_PARENT'] }, { title: evn, roles: ['NEW_PARENT'] }]);
+    // What follows its source into the merged committee finds the merger (MOVED), as does the source it leaves.
+    expect(await touched('BTC-TCT')).toEqual([{ title: merger, roles: ['MOVED'] }, { title: taxRename.title, roles: ['TARGET'] }]);
+    expect(await touched('BTC-KBNN')).toEqual([{ title: merger, roles: ['MOVED'] }]);
+    expect(await touched('BTC')).toEqual([{ title: blocs, roles: ['MOVED'] }, { title: merger, roles: ['SOURCE', 'OLD_PARENT'] }]);
+    const under = await app.gql(`query($u: ID!) { restructurings(under: $u, first: 10) { nodes { title } } }`, { u: await idOf(app, 'BTC-KBNN') });
+    expect(under.body.data.restructurings.nodes).toEqual([{ title: merger }]);
     expect(await touched('KCQTW')).toEqual([{ title: blocs, roles: ['SOURCE', 'OLD_PARENT'] }]);
     expect(await touched('KDNTW')).toEqual([{ title: blocs, roles: ['SOURCE', 'OLD_PARENT'] }]);
     expect(await touched('TW')).toEqual([{ title: blocs, roles: ['NEW_PARENT'] }]);

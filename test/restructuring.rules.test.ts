@@ -1,7 +1,7 @@
 import { applyRestructuring } from '../src/restructuring/restructuring.apply';
 import type { TreeSpec } from '../seeds/tree-builder';
 import { expectRefused, snapshot, startTestApp, type TestApp } from './support/harness';
-import { APPLY, APPROVE, CANCEL, PROPOSE, idOf } from './support/restructuring';
+import { APPLY, APPROVE, CANCEL, PROPOSE, PROPOSED_ON, idOf } from './support/restructuring';
 import { smallTree } from './support/trees';
 
 let app: TestApp;
@@ -13,7 +13,7 @@ afterAll(() => app.close());
 const refused = (query: string, input: Record<string, unknown>, code: string) => expectRefused(app, query, input, code);
 
 async function propose(input: Record<string, unknown>) {
-  const { body } = await app.gql(PROPOSE, { input });
+  const { body } = await app.gql(PROPOSE, { input: { proposedOn: PROPOSED_ON, ...input } });
   expect(body.data.restructuringPropose.userErrors).toEqual([]);
   return body.data.restructuringPropose.restructuring as { id: string; version: number };
 }

@@ -2,6 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainChange } from './journal';
 import { silentLogger, type Logger } from './log';
 import { sqlOf, type Sql } from './sql';
+import { isRaceFailure, sqlStateOf } from './sqlstate';
+
+/** Attempts in all for a transaction that keeps losing races (src/common/sqlstate.ts `isRaceFailure`). */
+export const MAX_ATTEMPTS = 3;
 
 /**
  * The one write path. Every write — each mutation, the demo seed, the tools, the test helpers — runs in one
@@ -149,16 +153,33 @@ export function createKernel(orm: { em: EntityManager }, consumers: JournalConsu
   return {
     async withTransaction(input, work, opts = {}) {
       const meta: TxMeta = { operation: input.operation, today: input.today, viewer: input.viewer ?? ANONYMOUS, requestId: input.requestId ?? null };
-      let tx: Transaction | undefined;
-      const result = await orm.em.fork().transactional(async (tem) => {
-        tx = new Transaction(tem as EntityManager, meta, consumers);
-        // First of all: changes that reshape the tree exclude every other change; the rest run side by side.
-        await options.treeLock?.(tx.sql, opts.treeLock ?? 'shared');
-        const value = await work(tx);
-        await tx.close();
-        return value;
-      });
-      const done = tx!;
+      // A transaction that lost a race to a concurrent one (deadlock, serialization failure, unique / exclusion
+      // violation) rolls back and runs again from scratch: fresh fork, Tx, journal and hooks; nothing of a failed
+      // attempt leaves it (afterCommit runs only after the final COMMIT). The re-run sees the winner and refuses
+      // with its coded user error; after MAX_ATTEMPTS the error surfaces.
+      const attempt = async () => {
+        let tx: Transaction | undefined;
+        const value = await orm.em.fork().transactional(async (tem) => {
+          tx = new Transaction(tem as EntityManager, meta, consumers);
+          // First of all: changes that reshape the tree exclude every other change; the rest run side by side.
+          await options.treeLock?.(tx.sql, opts.treeLock ?? 'shared');
+          const out = await work(tx);
+          await tx.close();
+          return out;
+        });
+        return { value, tx: tx! };
+      };
+      let committed: { value: Awaited<ReturnType<typeof work>>; tx: Transaction };
+      for (let n = 1; ; n++) {
+        try {
+          committed = await attempt();
+          break;
+        } catch (err) {
+          if (n >= MAX_ATTEMPTS || !isRaceFailure(err)) throw err;
+          logger.warn({ sqlState: sqlStateOf(err), attempt: n, operation: meta.operation, requestId: meta.requestId }, 'transaction lost a race: running it again');
+        }
+      }
+      const { value: result, tx: done } = committed;
       if (done.journal.length) {
         for (const c of consumers) if (c.afterCommit) await report(c.name, meta, () => c.afterCommit!(done.journal, meta));
       }

@@ -25,10 +25,22 @@ export function escapeLike(text: string): string {
  * execution; services refuse them again for writes that do not come through the API, such as seeds and tools).
  */
 export const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/**
+ * A UTF-16 surrogate without its pair (only a JSON or GraphQL escape can carry one). Not a character: PostgreSQL
+ * refuses it in json, and UTF-8 cannot encode it. Refused like the control characters.
+ */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Line and tab characters: refused inside single-line texts (names, codes, titles, decision numbers, issuers). */
 const LINE_CHARACTER = /[\t\n\r\u0085\u2028\u2029]/;
 /** Whitespace and invisible format characters (zero-width space and joiners, BOM, soft hyphen…) at either end. */
 const EDGES = /^[\s\p{Zs}\p{Cf}]+|[\s\p{Zs}\p{Cf}]+$/gu;
+/**
+ * Everything that shows nothing on its own: whitespace, format characters, every Default_Ignorable_Code_Point
+ * (variation selectors, combining grapheme joiner, Hangul fillers…) and the blank-looking Braille and Hangul fillers.
+ * Allowed between visible characters (a ZWJ inside an emoji sequence), but a text of only these is blank.
+ */
+const INVISIBLE = /[\s\p{Zs}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800\u3164\u115F\u1160\uFFA0]/gu;
+const isBlank = (text: string) => text.replace(INVISIBLE, '') === '';
 
 /** Unicode NFC with blank or invisible characters at either end removed. */
 const normalizeText = (text: string): string => text.normalize('NFC').replace(EDGES, '');
@@ -50,15 +62,17 @@ const codePoint = (c: string) => 'U+' + c.codePointAt(0)!.toString(16).toUpperCa
 
 /**
  * The one place where a text a client sends becomes a stored text: NFC, trimmed of whitespace and invisible
- * characters at either end, no control characters, no line breaks where `singleLine`, at most `max` characters.
+ * characters at either end, not made only of invisible characters, no control characters or unpaired surrogates, no line breaks where `singleLine`, at most `max` characters.
  * Returns the cleaned text (null when absent or blank and not required) or the UserError that refuses it.
  */
 export function cleanText(value: string | null | undefined, rule: TextRule): string | null | UserError {
   const refuse = (code: string, message: string) => UserError.of(code, message, rule.field);
   const control = value?.match(CONTROL_CHARACTER);
   if (control) return refuse('INVALID_CHARACTERS', `${rule.label} must not contain the control character ${codePoint(control[0])}.`);
+  const surrogate = value?.match(LONE_SURROGATE);
+  if (surrogate) return refuse('INVALID_CHARACTERS', `${rule.label} must not contain the unpaired surrogate ${codePoint(surrogate[0])}.`);
   const text = value == null ? '' : normalizeText(value);
-  if (!text) return rule.required ? refuse('REQUIRED', `${rule.label} must not be empty or blank.`) : null;
+  if (!text || isBlank(text)) return rule.required ? refuse('REQUIRED', `${rule.label} must not be empty or blank.`) : null;
   const line = rule.singleLine && text.match(LINE_CHARACTER);
   if (line) return refuse('INVALID_CHARACTERS', `${rule.label} must be one line: it must not contain ${codePoint(line[0])}.`);
   const length = [...text].length;

@@ -31,7 +31,7 @@ export class CongressPostponePayload {
 }
 
 @ObjectType({
-  description: `userErrors codes: ${COMMON}, SUPERSEDED, ALREADY_HELD, END_BEFORE_START, TOO_LONG, FUTURE_DATE, OUT_OF_ORDER, OUT_OF_RANGE, ELECTION_NOT_ALLOWED, APPOINTMENT_NOT_ALLOWED, NO_QUORUM, CELL_COMMITTEE_NOT_ALLOWED, NOT_APPROVED, PREVIOUS_ROUND_NOT_HELD, BEFORE_PREVIOUS_ROUND, SUBORDINATES_NOT_DONE (the Charter's rules as data: Query.congressRules).`,
+  description: `userErrors codes: ${COMMON}, SUPERSEDED, ALREADY_HELD, END_BEFORE_START, TOO_LONG, FUTURE_DATE, OUT_OF_ORDER, OUT_OF_RANGE, REQUIRED, ELECTION_NOT_ALLOWED, APPOINTMENT_NOT_ALLOWED, NO_QUORUM, CELL_COMMITTEE_NOT_ALLOWED, NOT_APPROVED, PREVIOUS_ROUND_NOT_HELD, BEFORE_PREVIOUS_ROUND, SUBORDINATES_NOT_DONE (the Charter's rules as data: Query.congressRules).`,
 })
 export class CongressRecordResultPayload {
   @Field(() => CongressType, { nullable: true }) congress?: CongressType | null;

@@ -79,15 +79,27 @@ export interface ResultFacts {
  * - APPOINTMENT_NOT_ALLOWED: a FULL congress elects its committee (appointment is for two-content congresses);
  * - CELL_COMMITTEE_NOT_ALLOWED: a cell under cellCommitteeMinMembers elects a secretary (and may elect a deputy),
  *   not a committee: at most smallCellMaxElected;
- * - NOT_APPROVED: held only after the superior's approval (unless the term's rules relax it).
+ * - NOT_APPROVED: held only after the superior's approval (unless the term's rules relax it);
+ * - REQUIRED: delegates attending without those convened (a quorum is judged on both);
+ * - OUT_OF_RANGE: an elected committee of no one, or a cell's committee larger than the cell.
  */
 export function resultRuleErrors(rules: CongressRules | null, r: ResultFacts, field: (...path: string[]) => string[]): UserError[] {
   const errors: UserError[] = [];
   if (r.mode === CongressMode.FULL && r.committeeFormation !== CommitteeFormation.ELECTED) {
     errors.push(UserError.of('APPOINTMENT_NOT_ALLOWED', 'A full congress elects its committee; the superior appoints one only at a two-content congress.', field('committeeFormation')));
   }
-  if (!rules) return errors;
   const { delegatesConvened: convened, delegatesAttending: attending } = r;
+  // An attendance is judged against those convened: without them it cannot show a quorum.
+  if (attending != null && convened == null) {
+    errors.push(UserError.of('REQUIRED', 'Give the delegates convened with those attending: the quorum is judged on both.', field('delegatesConvened')));
+  }
+  if (r.committeeSize != null && r.committeeFormation === CommitteeFormation.ELECTED && r.committeeSize < 1) {
+    errors.push(UserError.of('OUT_OF_RANGE', 'An elected committee has at least one member (the secretary).', field('committeeSize')));
+  }
+  if (r.committeeSize != null && CELL_LEVELS.has(r.level) && r.committeeSize > r.members) {
+    errors.push(UserError.of('OUT_OF_RANGE', `A cell of ${r.members} members cannot elect a committee of ${r.committeeSize}.`, field('committeeSize')));
+  }
+  if (!rules) return errors;
   const counted = convened != null && attending != null && Number.isInteger(attending) && attending >= 0 && attending <= convened; // else OUT_OF_RANGE
   if (counted && attending * rules.quorumDenominator <= convened * rules.quorumNumerator) {
     errors.push(

@@ -19,7 +19,7 @@ export async function recoverStaleServer(pgdata: string, logger: Logger) {
         `another server (node pid ${owner}) is running on this data directory (${pgdata}, its PostgreSQL has pid ${pid}): stop it first, or set another DATA_DIR`,
       );
     }
-    logger.warn({ pid }, 'a previous embedded PostgreSQL is still running on this data directory; shutting it down');
+    logger.warn({ orphanPid: pid }, 'a previous embedded PostgreSQL is still running on this data directory; shutting it down');
     process.kill(pid, 'SIGINT');
     const deadline = Date.now() + 30_000;
     while (isAlive(pid)) {
@@ -27,7 +27,7 @@ export async function recoverStaleServer(pgdata: string, logger: Logger) {
       await sleep(100);
     }
   } else {
-    logger.warn({ pid }, 'removing a stale postmaster.pid left by a killed server');
+    logger.warn({ stalePid: pid }, 'removing a stale postmaster.pid left by a killed server');
     fs.rmSync(pidFile, { force: true });
   }
 }

@@ -64,28 +64,19 @@ export async function applyRestructuring(tx: Tx, cmd: { id: string; version: num
   }
 
   // 3. Moves as decided (the parents they leave recorded first); for a merge or an absorption, what is not listed
-  //    follows its source into the target.
-  await recordParentsOrRefuse(sql, r.id, d, () => FIELD);
+  //    follows its source into the target, recorded as a MOVED participant (follows) so it finds the restructuring.
   const moves = parts.filter((p) => p.role === ParticipantRole.MOVED);
-  const pathsAt = async () => (moves.length ? placementsAt(sql, moves.map((p) => ({ id: p.organizationId, date: d }))) : []);
-  const pathsBefore = await pathsAt();
-  const moved = new Set<string>();
-  for (const p of moves) {
-    await relocateSubtree(tx, org(p.organizationId), org(p.newParentId!), d, FIELD);
-    moved.add(p.organizationId);
-  }
-  const pathsAfter = await pathsAt();
   const sources = parts.filter((p) => p.role === ParticipantRole.SOURCE).map((p) => org(p.organizationId));
   const targets = parts.filter((p) => p.role === ParticipantRole.TARGET && !p.newName).map((p) => org(p.organizationId));
-  if ((r.kind === RestructuringKind.MERGE || r.kind === RestructuringKind.ABSORB) && targets.length === 1) {
-    for (const source of sources) {
-      const children = await sql<{ id: string }>(
-        `select organization_id as id from organization_placement where parent_id = ? and valid_from <= ? and (valid_to is null or valid_to > ?)`,
-        [source.id, d, d],
-      );
-      const rows = await organizationsByIds(sql, children.map((c) => c.id).filter((id) => !moved.has(id)));
-      for (const child of rows) await relocateSubtree(tx, child, targets[0], d, FIELD);
-    }
+  const follows = r.kind === RestructuringKind.MERGE || r.kind === RestructuringKind.ABSORB ? targets.length === 1 : false;
+  const followers = follows ? await recordFollowers(sql, r.id, sources, targets[0], moves, d) : [];
+  await recordParentsOrRefuse(sql, r.id, d, () => FIELD);
+  const pathsAt = async () => (moves.length ? placementsAt(sql, moves.map((p) => ({ id: p.organizationId, date: d }))) : []);
+  const pathsBefore = await pathsAt();
+  for (const p of moves) await relocateSubtree(tx, org(p.organizationId), org(p.newParentId!), d, FIELD);
+  const pathsAfter = await pathsAt();
+  if (follows) {
+    for (const child of followers) await relocateSubtree(tx, child, targets[0], d, FIELD);
     // Members follow from the effective date (the target's count before it stays for the dates before; the sources
     // keep theirs, and are gone from that day).
     const members = sources.reduce((n, s) => n + s.memberCount, 0);
@@ -134,6 +125,32 @@ export async function applyRestructuring(tx: Tx, cmd: { id: string; version: num
   );
   await recordStatus(sql, r.id, r.status, RestructuringStatus.EFFECTIVE, cmd.actor, `in effect from ${d}`, d);
   return (await restructuringsByIds(sql, [r.id]))[0];
+}
+
+/**
+ * Records, as MOVED participants with `follows` (new parent: the target; the parent they leave, their source, is
+ * recorded by recordParents), the children of the sources on `date` that no decided move takes elsewhere.
+ * Returns them, in a stable order, to be moved.
+ */
+async function recordFollowers(sql: Sql, restructuringId: string, sources: OrganizationRow[], target: OrganizationRow, moves: ParticipantRow[], date: string): Promise<OrganizationRow[]> {
+  const moved = new Set(moves.map((p) => p.organizationId));
+  const children = await sql<{ id: string }>(
+    `select organization_id as id from organization_placement
+      where parent_id = any(?::uuid[]) and valid_from <= ?::date and (valid_to is null or valid_to > ?::date)
+      order by array_position(?::uuid[], parent_id), organization_id`,
+    [sources.map((x) => x.id), date, date, sources.map((x) => x.id)],
+  );
+  const ids = children.map((c) => c.id).filter((id) => !moved.has(id));
+  if (!ids.length) return [];
+  await sql(
+    `insert into restructuring_participant (restructuring_id, organization_id, role, position, new_parent_id, follows)
+     select ?::uuid, x.id, 'MOVED', t.last + x.i, ?::uuid, true
+       from unnest(?::uuid[]) with ordinality as x(id, i)
+      cross join (select coalesce(max(position), -1) as last from restructuring_participant where restructuring_id = ?) t`,
+    [restructuringId, target.id, ids, restructuringId],
+  );
+  const rows = new Map((await organizationsByIds(sql, ids)).map((o) => [o.id, o]));
+  return ids.map((id) => rows.get(id)!);
 }
 
 async function organizationLookup(sql: Sql, parts: ParticipantRow[]) {

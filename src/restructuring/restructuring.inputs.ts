@@ -34,6 +34,7 @@ export class RestructuringProposeInput {
   @Field() title!: string;
   @Field(() => String, { nullable: true }) note?: string | null;
   @Field(() => DateScalar, { nullable: true, description: 'The planned effective date; the decision confirms it.' }) effectiveOn?: string | null;
+  @Field(() => DateScalar, { nullable: true, description: 'The day it was proposed (default today; not in the future): pending from that day.' }) proposedOn?: string | null;
   @Field(() => [ID], { nullable: true, description: 'Organisations that end.' }) sources?: string[] | null;
   @Field(() => [ID], { nullable: true, description: 'Existing organisations that are kept as targets (ABSORB, REORGANIZE).' }) targets?: string[] | null;
   @Field(() => [NewOrganizationInput], { nullable: true, description: 'Organisations the restructuring creates.' }) newTargets?: NewOrganizationInput[] | null;
@@ -43,7 +44,7 @@ export class RestructuringProposeInput {
   @Field(() => String, { nullable: true }) actor?: string | null;
 }
 
-@InputType({ description: 'The decision: number, date, issuer and the effective date (not before the decision).' })
+@InputType({ description: 'The decision: number, date (not in the future, not before the proposal; the APPROVED status is dated by it), issuer and the effective date (not before the decision).' })
 export class RestructuringApproveInput {
   @Field(() => ID) id!: string;
   @Field(() => Int) version!: number;
@@ -66,5 +67,7 @@ export class RestructuringCancelInput {
   @Field(() => ID) id!: string;
   @Field(() => Int) version!: number;
   @Field() reason!: string;
+  @Field(() => DateScalar, { nullable: true, description: 'The day it was withdrawn (default today; not in the future, not before the last status change).' })
+  effectiveOn?: string | null;
   @Field(() => String, { nullable: true }) actor?: string | null;
 }

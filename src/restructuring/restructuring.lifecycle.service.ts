@@ -20,8 +20,9 @@ const f = inputField;
 export const singleLine = (field: string[], label: string, max: number): TextRule => ({ field, label, max, singleLine: true, required: true });
 
 /**
- * Records a status change, in effect from `effectiveOn` (the day it is recorded; EFFECTIVE: the effective date): what
- * was pending on a date is read from these dates (restructuring.repository.ts, pendingOnSql).
+ * Records a status change, in effect from `effectiveOn` (PROPOSED: proposedOn; APPROVED: the decision date;
+ * CANCELLED: the day given; EFFECTIVE: the effective date): what was pending on a date is read from these dates
+ * (restructuring.repository.ts, pendingOnSql).
  */
 export async function recordStatus(
   sql: Sql,
@@ -42,6 +43,19 @@ export async function recordStatus(
     note?.trim() || null,
     effectiveOn,
   ]);
+}
+
+/**
+ * A status change dated `date`: not after today (FUTURE_DATE), not before the last event of the restructuring's
+ * history (OUT_OF_ORDER). Returns the errors (at `field`).
+ */
+export async function checkStatusDate(sql: Sql, id: string, date: string, today: string, field: string[]): Promise<UserError[]> {
+  if (date > today) return [UserError.of('FUTURE_DATE', `${date} is in the future (today is ${today}).`, field)];
+  const [last] = await sql<{ lastOn: string | null }>(`select max(effective_on)::text as "lastOn" from restructuring_event where restructuring_id = ?`, [id]);
+  if (last?.lastOn && date < last.lastOn) {
+    return [UserError.of('OUT_OF_ORDER', `The history already has a change effective ${last.lastOn}; record changes in date order.`, field)];
+  }
+  return [];
 }
 
 /** Locks the restructuring and checks the version the client read. */
@@ -72,6 +86,8 @@ export async function approveRestructuring(tx: Tx, cmd: ApproveCommand): Promise
     issuer: [cmd.issuer, singleLine(f('issuer'), 'The issuer', 300)],
     actor: [cmd.actor, actorRule(f('actor'))],
   });
+  // The decision is dated: not after today, not before the proposal (or anything else in the history).
+  errors.push(...(await checkStatusDate(sql, cmd.id, cmd.decisionDate, tx.meta.today, f('decisionDate'))));
   if (cmd.effectiveOn < cmd.decisionDate) {
     errors.push(UserError.of('EFFECTIVE_BEFORE_DECISION', `The effective date ${cmd.effectiveOn} is before the decision of ${cmd.decisionDate}.`, f('effectiveOn')));
   }
@@ -100,22 +116,34 @@ export async function approveRestructuring(tx: Tx, cmd: ApproveCommand): Promise
   });
   // The parents moved organisations leave, as of the decided date.
   await recordParentsOrRefuse(sql, cmd.id, cmd.effectiveOn, () => f('effectiveOn'));
-  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.APPROVED, text.actor, `${text.decisionNumber} (${cmd.decisionDate}, ${text.issuer})`, tx.meta.today);
+  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.APPROVED, text.actor, `${text.decisionNumber} (${cmd.decisionDate}, ${text.issuer})`, cmd.decisionDate);
   return (await restructuringsByIds(sql, [cmd.id]))[0];
 }
 
-export async function cancelRestructuring(tx: Tx, cmd: { id: string; version: number; reason: string; actor?: string | null }): Promise<RestructuringRow> {
+export interface CancelCommand {
+  id: string;
+  version: number;
+  reason: string;
+  /** The day it was withdrawn (default today): not after today, not before the last event of its history. */
+  effectiveOn?: string | null;
+  actor?: string | null;
+}
+
+export async function cancelRestructuring(tx: Tx, cmd: CancelCommand): Promise<RestructuringRow> {
   const { sql } = tx;
   const r = await lockRestructuring(sql, cmd.id, cmd.version);
   if (r.status !== RestructuringStatus.PROPOSED && r.status !== RestructuringStatus.APPROVED) {
     throw UserErrorException.of('NOT_ALLOWED', `A restructuring that is ${r.status} cannot be cancelled.`, f('id'));
   }
   const reason = cleanTextOrThrow(cmd.reason, { ...noteRule(f('reason'), 'The reason'), required: true });
+  const effectiveOn = cmd.effectiveOn ?? tx.meta.today;
+  const dateErrors = await checkStatusDate(sql, cmd.id, effectiveOn, tx.meta.today, f('effectiveOn'));
+  if (dateErrors.length) throw new UserErrorException(dateErrors);
   await tx.change(
     { kind: 'RestructuringCancelled', organizations: [], entities: [ref('Restructuring', cmd.id)], before: { status: r.status }, after: { status: RestructuringStatus.CANCELLED } },
     () => bumpVersion(sql, 'restructuring', cmd.id, { status: RestructuringStatus.CANCELLED }),
   );
   await releasePending(tx, cmd.id);
-  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.CANCELLED, cmd.actor, reason, tx.meta.today);
+  await recordStatus(sql, cmd.id, r.status, RestructuringStatus.CANCELLED, cmd.actor, reason, effectiveOn);
   return (await restructuringsByIds(sql, [cmd.id]))[0];
 }

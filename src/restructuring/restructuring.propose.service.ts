@@ -36,6 +36,8 @@ export interface ProposeCommand {
   title: string;
   note?: string | null;
   effectiveOn?: string | null;
+  /** The day it was proposed (default today; not in the future): its PROPOSED event, pending from that day. */
+  proposedOn?: string | null;
   sources: string[];
   targets: string[];
   newTargets: NewTargetCommand[];
@@ -85,6 +87,8 @@ export async function proposeRestructuring(tx: Tx, cmd: ProposeCommand, today: s
   });
   const shape = checkShape(cmd);
   if (shape) errors.push(shape);
+  const proposedOn = cmd.proposedOn ?? today;
+  if (proposedOn > today) errors.push(UserError.of('FUTURE_DATE', `${proposedOn} is in the future (today is ${today}).`, f('proposedOn')));
   if (errors.length) throw new UserErrorException(errors);
 
   // Every existing organisation named, with where it was named.
@@ -108,6 +112,10 @@ export async function proposeRestructuring(tx: Tx, cmd: ProposeCommand, today: s
     roles.set(id, role);
   }
 
+  // The organisations this proposal will claim, locked (in id order) before the participant rows take a key-share lock
+  // on them: concurrent proposals for the same organisation then queue here instead of deadlocking on the upgrade.
+  const claimed = [...new Set([...roles.keys(), ...(cmd.rename ? [cmd.rename.organizationId] : [])])].sort();
+  await sql('select 1 from organization where id = any(?::uuid[]) order by id for update', [claimed]);
   const id = cmd.id ?? crypto.randomUUID();
   const effectiveOn = cmd.effectiveOn ?? null;
   await tx.change(
@@ -187,9 +195,9 @@ export async function proposeRestructuring(tx: Tx, cmd: ProposeCommand, today: s
     await participant(cmd.rename.organizationId, ParticipantRole.TARGET, { newName: text.renameName, newShortName: text.renameShortName });
   }
 
-  // A move to the parent it already has on the planned date (else today) would move nothing.
-  await recordParentsOrRefuse(sql, id, effectiveOn ?? today, (m) => f('moves', cmd.moves.findIndex((x) => x.organizationId === m.organizationId), 'newParent'));
+  // A move to the parent it already has on the planned date (else the day proposed) would move nothing.
+  await recordParentsOrRefuse(sql, id, effectiveOn ?? proposedOn, (m) => f('moves', cmd.moves.findIndex((x) => x.organizationId === m.organizationId), 'newParent'));
   await claimPending(tx, id, [...roles.keys(), ...[...created.values()].map((o) => o.id), ...(cmd.rename ? [cmd.rename.organizationId] : [])], orgs);
-  await recordStatus(sql, id, null, RestructuringStatus.PROPOSED, text.actor, null, today);
+  await recordStatus(sql, id, null, RestructuringStatus.PROPOSED, text.actor, null, proposedOn);
   return (await restructuringsByIds(sql, [id]))[0];
 }

@@ -38,7 +38,7 @@ export interface StatusEventRow {
   toStatus: RestructuringStatus;
   actor: string | null;
   note: string | null;
-  /** The day the status took effect (the day it was recorded; EFFECTIVE: the effective date). */
+  /** The day the status took effect: PROPOSED the proposal's date, APPROVED the decision date, CANCELLED the day given, EFFECTIVE the effective date. */
   effectiveOn: string;
   recordedAt: Date;
 }
@@ -71,7 +71,8 @@ export async function statusEventsOf(sql: Sql, ids: readonly string[]): Promise<
 /**
  * SQL: restructuring `r` (an id expression) was pending (PROPOSED or APPROVED) at the end of day `d` (an expression
  * that may be repeated): proposed on or before `d`, and neither in effect nor cancelled by then. A status takes effect
- * on the day of its event (restructuring_event.effective_on: the day it was recorded; EFFECTIVE: the effective date).
+ * on the day of its event (restructuring_event.effective_on: proposedOn, the decision date, the cancellation's date,
+ * the effective date).
  */
 export const pendingOnSql = (r: string, d: string) =>
   `(exists (select 1 from restructuring_event pe where pe.restructuring_id = ${r} and pe.to_status = 'PROPOSED' and pe.effective_on <= ${d})
@@ -80,10 +81,13 @@ export const pendingOnSql = (r: string, d: string) =>
 /** The roles that claim an organisation: it takes part in at most one pending restructuring in one of them. */
 export const CLAIMING_ROLES_SQL = `('${ParticipantRole.SOURCE}', '${ParticipantRole.TARGET}', '${ParticipantRole.MOVED}')`;
 
-/** SQL rows (organization_id): the organisations claimed by a restructuring pending on day `d` (see pendingOnSql). */
+/**
+ * SQL rows (organization_id): the organisations claimed by a restructuring pending on day `d` (see pendingOnSql).
+ * Followers (MOVED with `follows`: recorded when a MERGE or ABSORB is applied) were never claimed.
+ */
 export const claimedOnSql = (d: string) =>
   `select distinct cp.organization_id from restructuring_participant cp
-    where cp.role in ${CLAIMING_ROLES_SQL} and ${pendingOnSql('cp.restructuring_id', d)}`;
+    where cp.role in ${CLAIMING_ROLES_SQL} and not cp.follows and ${pendingOnSql('cp.restructuring_id', d)}`;
 
 /**
  * The restructuring pending on each (organisation, date) pair: the one claiming it (it ends, is created, renamed or
@@ -97,7 +101,7 @@ export async function pendingFor(sql: Sql, keys: readonly { id: string; date: st
          select p.restructuring_id as rid
            from restructuring_participant p join restructuring r on r.id = p.restructuring_id
           where p.organization_id = k.id and (p.role in ${CLAIMING_ROLES_SQL} or p.role = any(?::text[])) and ${pendingOnSql('r.id', 'k.d')}
-          order by (p.role in ${CLAIMING_ROLES_SQL}) desc, r.effective_on nulls last, r.created_at, r.id limit 1
+          order by (p.role in ${CLAIMING_ROLES_SQL} and not p.follows) desc, r.effective_on nulls last, r.created_at, r.id limit 1
        ) x`,
     [keys.map((k) => k.id), keys.map((k) => k.date), PARENT_ROLES],
   );

@@ -37,6 +37,7 @@ function parseProposal(input: RestructuringProposeInput): ProposeCommand | UserE
     title: input.title,
     note: input.note,
     effectiveOn: input.effectiveOn,
+    proposedOn: input.proposedOn,
     sources: (input.sources ?? []).map((s, i) => id(s, ['sources', i])),
     targets: (input.targets ?? []).map((s, i) => id(s, ['targets', i])),
     newTargets: (input.newTargets ?? []).map((t, i) => ({ ...t, parentId: t.parent ? id(t.parent, ['newTargets', i, 'parent']) : null })),

@@ -72,7 +72,7 @@ export class RestructuringStatusChange {
   @Field(() => String, { nullable: true }) actor!: string | null;
   @Field(() => String, { nullable: true }) note!: string | null;
   @Field(() => DateScalar, {
-    description: 'The day the status took effect: the day it was recorded, and for EFFECTIVE the effective date. `pendingRestructuring(asOf:)` reads these dates.',
+    description: 'The day the status took effect: PROPOSED the day proposed (`proposedOn`), APPROVED the decision date, CANCELLED the day withdrawn, EFFECTIVE the effective date. `pendingRestructuring(asOf:)` reads these dates.',
   })
   effectiveOn!: string;
   @Field(() => DateTimeResolver) recordedAt!: Date;

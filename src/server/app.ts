@@ -91,7 +91,18 @@ export async function createApp(deps: AppDeps) {
   app.use(
     '/graphql',
     requireJsonBody,
-    express.json({ limit: '256kb' }),
+    express.json({
+      limit: '256kb',
+      // UTF-8 only (RFC 8259), and strictly: other charsets are a 415, malformed bytes a 400 (not U+FFFD).
+      verify: (_req, _res, body, encoding) => {
+        if (encoding !== 'utf-8' && encoding !== 'utf8') throw Object.assign(new Error('charset'), { status: 415, type: 'charset.unsupported', charset: encoding });
+        try {
+          new TextDecoder('utf-8', { fatal: true }).decode(body);
+        } catch {
+          throw Object.assign(new Error('not UTF-8'), { status: 400, type: 'entity.parse.failed' });
+        }
+      },
+    }),
     expressMiddleware(apollo, {
       context: async () => {
         const scope = requestScope.getStore();

@@ -40,7 +40,8 @@ export function createErrorFormatter(logger: Logger) {
       if (scope && scope.outage === undefined) scope.outage = original;
       return { ...unavailableFormatted(), path: formatted.path };
     }
-    (scope?.logger ?? logger).error({ requestId, path: formatted.path, err: original }, 'unexpected error');
+    // The request's child logger already carries `requestId`: adding it here would write the key twice.
+    (scope?.logger ?? logger).error({ path: formatted.path, err: original }, 'unexpected error');
     return {
       message: `Internal server error (request ${requestId ?? 'unknown'})`,
       locations: formatted.locations,
@@ -57,7 +58,8 @@ export function errorBody(code: ErrorCode, message: string, extensions: Record<s
 
 /** body-parser's failures (`err.type`), in words that give nothing of the server away. */
 const BODY_ERRORS: Record<string, (err: HttpishError) => string> = {
-  'entity.parse.failed': () => 'The request body is not valid JSON.',
+  'entity.parse.failed': (err) =>
+    isJson(err.body) ? 'A GraphQL request must be a JSON object (with a "query" field).' : 'The request body is not valid JSON.',
   'entity.too.large': (err) => `The request body is larger than the limit of ${err.limit ?? '?'} bytes.`,
   'charset.unsupported': (err) => `Unsupported charset ${JSON.stringify(String(err.charset ?? ''))}: send UTF-8 JSON.`,
   'encoding.unsupported': (err) => `Unsupported content encoding ${JSON.stringify(String(err.encoding ?? ''))}.`,
@@ -65,7 +67,19 @@ const BODY_ERRORS: Record<string, (err: HttpishError) => string> = {
   'request.size.invalid': () => 'The request body does not match its Content-Length.',
 };
 
+/** Whether a body the strict JSON parser refused is JSON all the same (`null`, `"x"`, `1`: not an object). */
+function isJson(body: unknown): boolean {
+  if (typeof body !== 'string') return false;
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 interface HttpishError {
+  body?: unknown;
   status?: unknown;
   statusCode?: unknown;
   type?: unknown;

@@ -19,21 +19,23 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { CONTROL_CHARACTER } from '../common/text';
+import { CONTROL_CHARACTER, LONE_SURROGATE } from '../common/text';
 
-/** A string argument value holding a control character: where it is and which character. */
+/** A string argument value holding a control character or an unpaired surrogate: where it is and which one. */
 export interface ControlCharacterFound {
   /** The field taking the argument, as a schema coordinate: "Mutation.organizationCreate". */
   coordinate: string;
   /** The argument and the path inside its value: ["input", "newTargets", "0", "name"]. */
   path: string[];
   character: string;
+  /** A C0 control or DEL, or a UTF-16 surrogate without its pair. */
+  kind: 'control' | 'surrogate';
 }
 
 /**
  * Inspects every string in every argument value of the operation — literals and variables alike, after coercion,
  * nested in input objects and lists — and returns the first one holding a C0 control character (tab, line feed and
- * carriage return excepted) or DEL. Every field of the schema is covered, including fields added later.
+ * carriage return excepted), DEL or an unpaired UTF-16 surrogate. Every field of the schema is covered, including fields added later.
  * Variables that do not coerce are left to execution, which reports them.
  */
 export function findControlCharacter(
@@ -68,8 +70,11 @@ export function findControlCharacter(
       }
       return null;
     }
-    const match = typeof value === 'string' ? value.match(CONTROL_CHARACTER) : null;
-    return match ? { path, character: match[0] } : null;
+    if (typeof value !== 'string') return null;
+    const control = value.match(CONTROL_CHARACTER);
+    if (control) return { path, character: control[0], kind: 'control' };
+    const surrogate = value.match(LONE_SURROGATE);
+    return surrogate ? { path, character: surrogate[0], kind: 'surrogate' } : null;
   };
 
   const argumentsOf = (field: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> => {
@@ -117,7 +122,8 @@ export function findControlCharacter(
 
 /**
  * Refuses, before execution, an operation whose arguments carry a control character (PostgreSQL rejects U+0000
- * outright, and no text of the domain holds the others): one top-level BAD_USER_INPUT naming the argument path.
+ * outright, and no text of the domain holds the others) or an unpaired surrogate (not a character; PostgreSQL
+ * refuses it in json): one top-level BAD_USER_INPUT naming the argument path.
  */
 export function inputGuardPlugin<TContext extends object>(): ApolloServerPlugin<TContext> {
   return {
@@ -129,7 +135,8 @@ export function inputGuardPlugin<TContext extends object>(): ApolloServerPlugin<
           if (!found) return;
           const argument = found.path.join('.');
           const character = 'U+' + found.character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-          throw new GraphQLError(`Argument "${argument}" of ${found.coordinate} contains the control character ${character}, which is not allowed.`, {
+          const what = found.kind === 'control' ? `the control character ${character}` : `the unpaired surrogate ${character}`;
+          throw new GraphQLError(`Argument "${argument}" of ${found.coordinate} contains ${what}, which is not allowed.`, {
             extensions: { code: 'BAD_USER_INPUT', field: found.coordinate, argument, http: { status: 400 } },
           });
         },

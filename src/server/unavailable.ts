@@ -5,7 +5,8 @@ import { requestScope } from '../common/request-scope';
 /** Seconds a client should wait before retrying while the database is unreachable (the `Retry-After` header). */
 export const RETRY_AFTER_SECONDS = 5;
 
-export const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable (its database cannot be reached); retry later.';
+/** One message for every cause (an outage, or a pool with no free connection while the database is healthy). */
+export const UNAVAILABLE_MESSAGE = 'The service is overloaded or the database cannot be reached; retry later';
 
 /** Socket-level failures reaching the database (Node's error codes). */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -17,8 +18,14 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EP
  */
 const OUTAGE_SQLSTATES = new Set(['53300', '57P01', '57P02', '57P03', '57P05']);
 
-/** node-postgres's own messages when the socket goes away under a client. */
-const DRIVER_MESSAGES = /^Connection terminated|is not queryable|^Client was closed/;
+/**
+ * node-postgres's own messages when the socket goes away under a client, and knex's for a transaction whose
+ * connection died under it. Matched at the start of the message or after knex's `<query text> - ` prefix (knex
+ * prefixes a failed statement's message with its SQL), not just anywhere: bound values in that SQL are the
+ * client's words.
+ */
+const DRIVER_MESSAGES =
+  /(?:^| - )(?:Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|Transaction query already complete)/;
 
 /**
  * Whether an error means the database cannot be reached or cannot take the request now (retryable), rather than
@@ -27,7 +34,7 @@ const DRIVER_MESSAGES = /^Connection terminated|is not queryable|^Client was clo
  */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 8) return false;
-  const e = error as { name?: unknown; code?: unknown; severity?: unknown; message?: unknown; originalError?: unknown; cause?: unknown; errors?: unknown };
+  const e = error as { name?: unknown; code?: unknown; severity?: unknown; message?: unknown; originalError?: unknown; cause?: unknown; previous?: unknown; errors?: unknown };
   const code = typeof e.code === 'string' ? e.code : '';
   if (NETWORK_CODES.has(code)) return true;
   if (/^[0-9A-Z]{5}$/.test(code) && (code.startsWith('08') || OUTAGE_SQLSTATES.has(code))) return true;
@@ -36,9 +43,11 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (e.severity === 'FATAL' || e.severity === 'PANIC') return true;
   // The pool's acquire timeout (knex's KnexTimeoutError, tarn's TimeoutError).
   if (e.name === 'KnexTimeoutError' || (e.name === 'TimeoutError' && typeof e.message === 'string' && /acquir|pool/i.test(e.message))) return true;
-  if (typeof e.message === 'string' && DRIVER_MESSAGES.test(e.message)) return true;
+  // A statement the server answered with its own SQLSTATE (a unique violation, ...) is not an outage, whatever its text.
+  const sqlstate = /^[0-9A-Z]{5}$/.test(code);
+  if (!sqlstate && typeof e.message === 'string' && DRIVER_MESSAGES.test(e.message)) return true;
   if (Array.isArray(e.errors) && e.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
-  return isDatabaseUnavailable(e.originalError, depth + 1) || isDatabaseUnavailable(e.cause, depth + 1);
+  return isDatabaseUnavailable(e.originalError, depth + 1) || isDatabaseUnavailable(e.cause, depth + 1) || isDatabaseUnavailable(e.previous, depth + 1);
 }
 
 /** The one top-level error of a request that met a database outage. */
@@ -66,7 +75,11 @@ export function describeOutage(error: unknown): { code?: string; error: string }
     e = inner;
   }
   const code = e && typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
-  return { code, error: e instanceof Error ? e.message : String(e) };
+  const message = e instanceof Error ? e.message : String(e);
+  // knex prefixes a failed statement's message with its SQL and bound values (`<query text> - <driver message>`):
+  // the log keeps the driver's message only (outage messages themselves contain no ` - `).
+  const separator = message.lastIndexOf(' - ');
+  return { code, error: separator >= 0 ? message.slice(separator + 3) : message };
 }
 
 /**

@@ -32,6 +32,7 @@ export async function proposalInput(app: TestApp, d: HistoricDecision): Promise<
     kind: d.kind,
     title: d.title,
     effectiveOn: d.effectiveOn,
+    proposedOn: d.decisionDate, // as the demo seed: proposed and decided the same day
     sources: await Promise.all((d.sources ?? []).map((c) => idOf(app, c))),
     targets: await Promise.all((d.targets ?? []).map((c) => idOf(app, c))),
     newTargets: await Promise.all(
@@ -65,9 +66,15 @@ export interface RestructuringRef {
   version: number;
 }
 
-/** Proposes through the API; fails the test on any error. */
+/**
+ * The day test proposals are dated unless they say (`proposedOn`): before every decision the tests record (a decision
+ * is not dated before its proposal).
+ */
+export const PROPOSED_ON = '2025-01-01';
+
+/** Proposes through the API (dated PROPOSED_ON unless the input says); fails the test on any error. */
 export async function proposeOk(app: TestApp, input: Record<string, unknown>): Promise<RestructuringRef> {
-  return ok((await app.gql(PROPOSE, { input })).body, 'restructuringPropose');
+  return ok((await app.gql(PROPOSE, { input: { proposedOn: PROPOSED_ON, ...input } })).body, 'restructuringPropose');
 }
 
 /** Records the decision (effective on `effectiveOn`, decided the same day unless told) through the API. */
