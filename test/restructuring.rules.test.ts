@@ -32,6 +32,23 @@ const mergeOf = async (p: string) => ({
 });
 
 describe('restructuring rules, each refused with nothing written', () => {
+  it('a cell it creates with fewer members than the Charter’s minimum (CELL_TOO_SMALL at apply); three pass', async () => {
+    await app.tree(smallTree('CS'));
+    const establish = async (code: string, memberCount: number) =>
+      approve(
+        await propose({
+          kind: 'ESTABLISH',
+          title: `Thành lập ${code}`,
+          newTargets: [{ code, name: `Chi bộ ${code}`, level: 'CELL', parent: await idOf(app, 'CS-MA-B1'), memberCount }],
+        }),
+      );
+    const small = await establish('CS-ONE', 1);
+    await refused(APPLY, { id: small.id, version: small.version }, 'CELL_TOO_SMALL');
+    const three = await establish('CS-THREE', 3);
+    const { body } = await app.gql(APPLY, { input: { id: three.id, version: three.version } });
+    expect(body.data.restructuringApply.userErrors).toEqual([]);
+  });
+
   it('an organisation in two pending restructurings at once', async () => {
     await app.tree(smallTree('P1'));
     await propose(await mergeOf('P1'));

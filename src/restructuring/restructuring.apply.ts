@@ -1,4 +1,5 @@
-import { UserErrorException } from '../common/errors';
+import { UserError, UserErrorException } from '../common/errors';
+import { cellSizeError, currentRules } from '../congress/congress.rules';
 import { ref } from '../common/journal';
 import type { Tx } from '../common/kernel';
 import type { Sql } from '../common/sql';
@@ -107,6 +108,13 @@ export async function applyRestructuring(tx: Tx, cmd: { id: string; version: num
   const pathOf = (rows: typeof pathsBefore, id: string) => rows.find((x) => x.organizationId === id)?.path ?? [];
   const paths = moves.map((p) => ({ id: p.organizationId, before: pathOf(pathsBefore, p.organizationId), after: pathOf(pathsAfter, p.organizationId) }));
   await recordLineage(sql, r.id, d, lineagePairs(r.kind, sources.map((x) => x.id), targets.map((x) => x.id), paths));
+
+  // A cell it creates must hold the Charter's minimum once its members have come (CELL_TOO_SMALL).
+  const rules = await currentRules(sql);
+  for (const o of await organizationsByIds(sql, parts.filter((p) => p.createdByRestructuring).map((p) => p.organizationId))) {
+    const error = cellSizeError(rules, o.level, o.memberCount, FIELD);
+    if (error) throw new UserErrorException([UserError.of(error.code, `${o.name}: ${error.message}`, FIELD)]);
+  }
 
   // 6. Congresses: the sources' will not take place; the new organisations hold a two-content congress, number I.
   await supersedeCongresses(tx, sources.map((s) => s.id), d, cmd.actor ?? null);

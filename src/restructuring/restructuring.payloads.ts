@@ -26,7 +26,7 @@ export class RestructuringApprovePayload {
 
 @ObjectType({
   description:
-    'userErrors codes: INVALID_ID, NOT_FOUND, STALE_VERSION, NOT_APPROVED, ALREADY_APPLIED, NOT_ALLOWED, CYCLE, CHILDREN_NOT_MOVED, NOT_ACTIVE, PARENT_NOT_ACTIVE, SAME_PARENT, LEVEL_NOT_ALLOWED, OUT_OF_ORDER.',
+    'userErrors codes: INVALID_ID, NOT_FOUND, STALE_VERSION, NOT_APPROVED, ALREADY_APPLIED, NOT_ALLOWED, CYCLE, CHILDREN_NOT_MOVED, NOT_ACTIVE, PARENT_NOT_ACTIVE, SAME_PARENT, LEVEL_NOT_ALLOWED, OUT_OF_ORDER, CELL_TOO_SMALL (a cell it creates below the Charter’s minimum once its members have come).',
 })
 export class RestructuringApplyPayload {
   @Field(() => RestructuringType, { nullable: true }) restructuring?: RestructuringType | null;
