@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT=${E2E_PORT:-4799}
-PG_PORT=${E2E_PG_PORT:-54359}
+PG_PORT=${E2E_PG_PORT:-25459} # below the ephemeral range (32768–60999): a client socket cannot hold it
 DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/daihoi-e2e-XXXXXX")
 chmod 755 "$DATA_DIR" # reachable by the postgres user when run as root
 DATA_DIR2=$(mktemp -d "${TMPDIR:-/tmp}/daihoi-e2e2-XXXXXX")

@@ -13,7 +13,7 @@ export default async function globalSetup(): Promise<void> {
   if (!adminUrl) {
     const embedded = new EmbeddedPostgres({
       baseDir: path.join(os.tmpdir(), `daihoi-test-pg-${process.getuid?.() ?? 'u'}`),
-      port: Number(process.env.TEST_PG_PORT ?? 54339),
+      port: Number(process.env.TEST_PG_PORT ?? 25439), // below the ephemeral port range, so no client socket holds it
       database: 'postgres',
       logger: process.env.LOG_LEVEL === 'debug' ? createLogger('debug') : silentLogger,
     });
