@@ -1,11 +1,8 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import { createAuditConsumer } from '../src/audit/audit.consumer';
 import { UserErrorException } from '../src/common/errors';
 import { createKernel, systemViewer } from '../src/common/kernel';
-import { sqlOf } from '../src/common/sql';
 import { createAppKernel } from '../src/kernel';
-import { findDrift } from '../src/progress/progress.rebuild';
 import { servedSchema } from './support/every-field';
 import { globalId, startTestApp, type TestApp } from './support/harness';
 import { MUTATION_FIXTURES } from './support/mutation-fixtures';
@@ -163,7 +160,7 @@ async function mutate(name: string, input: Record<string, unknown>, requestId: s
 }
 
 const countEvents = async () => (await app.readBack<{ n: number }>(`select count(*)::int as n from audit_event`))[0].n;
-const drift = () => findDrift(sqlOf(app.orm.em.fork() as EntityManager));
+const drift = () => app.drift();
 
 describe('every mutation of the schema: exactly one audit event per success, none per refusal, no drift', () => {
   it('has a fixture for every Mutation field of the served schema (a mutation added without one fails here)', () => {

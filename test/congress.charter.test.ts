@@ -1,6 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { sqlOf } from '../src/common/sql';
-import { findDrift } from '../src/progress/progress.rebuild';
 import { PROGRESS_FIELDS } from './support/brute-progress';
 import { ADVANCE, POSTPONE, RECORD, RESCHEDULE, SCHEDULE, approve, recordHeld, schedule, type CongressRef } from './support/congress';
 import { expectRefused as refusedBy, globalId, startTestApp, type TestApp } from './support/harness';
@@ -17,7 +14,7 @@ afterAll(() => app.close());
 
 const expectRefused = (query: string, input: Record<string, unknown>, code: string, field?: string[]) => refusedBy(app, query, input, code, field);
 const org = (uuid: string) => globalId('Organization', uuid);
-const drift = () => findDrift(sqlOf(app.orm.em.fork() as EntityManager));
+const drift = () => app.drift();
 
 const CREATE = `mutation($input: OrganizationCreateInput!) {
   organizationCreate(input: $input) { organization { code level memberCount } userErrors { field code message } } }`;

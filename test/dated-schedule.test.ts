@@ -1,8 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from '../src/common/dates';
-import { sqlOf } from '../src/common/sql';
 import { WATERMARK_SQL } from '../src/congress/congress.repository';
-import { findDrift } from '../src/progress/progress.rebuild';
 import { bruteProgress, normalise, PROGRESS_FIELDS } from './support/brute-progress';
 import { ADVANCE, POSTPONE, RECORD, RESCHEDULE, SCHEDULE, recordHeld, schedule } from './support/congress';
 import { expectRefused, globalId, startTestApp, type TestApp } from './support/harness';
@@ -103,7 +100,7 @@ describe('a congress scheduled today', () => {
     ]);
     expect(today.subtree.twoContent).toBe(1);
     expect({ ...normalise(today.subtree) }).toEqual((await bruteProgress(app, [id('DS1-M')], TODAY, 'SUBTREE')).get(id('DS1-M'))!);
-    expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
+    expect(await app.drift()).toEqual([]);
   });
 });
 

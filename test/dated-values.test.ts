@@ -1,8 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from '../src/common/dates';
 import type { Tx } from '../src/common/kernel';
-import { sqlOf } from '../src/common/sql';
-import { findDrift } from '../src/progress/progress.rebuild';
 import { RestructuringKind } from '../src/restructuring/restructuring.enums';
 import { cancelRestructuring } from '../src/restructuring/restructuring.lifecycle.service';
 import { proposeRestructuring } from '../src/restructuring/restructuring.propose.service';
@@ -25,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const drift = () => findDrift(sqlOf(app.orm.em.fork() as EntityManager));
+const drift = () => app.drift();
 
 async function gql(query: string, variables?: Record<string, unknown>) {
   const res = await app.gql(query, variables);

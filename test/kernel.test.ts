@@ -1,12 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserErrorException } from '../src/common/errors';
 import { ref, type DomainChange } from '../src/common/journal';
 import { createKernel, systemViewer, type JournalConsumer, type TxMeta } from '../src/common/kernel';
 import { createLogger } from '../src/common/log';
-import { sqlOf } from '../src/common/sql';
 import { Organization } from '../src/organization/organization.entity';
 import { lockTree } from '../src/organization/organization.lock';
-import { findDrift } from '../src/progress/progress.rebuild';
 import { startTestApp, type TestApp } from './support/harness';
 import { smallTree } from './support/trees';
 
@@ -23,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const drift = () => findDrift(sqlOf(app.orm.em.fork() as EntityManager));
+const drift = () => app.drift();
 const meta = { operation: 'kernelTest', viewer: systemViewer('kernel test'), today: TODAY };
 
 /** A consumer that writes down every call it gets, in order. */

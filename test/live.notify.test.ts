@@ -1,11 +1,8 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client, type Notification } from 'pg';
 import { UserErrorException } from '../src/common/errors';
 import { ref } from '../src/common/journal';
-import { sqlOf } from '../src/common/sql';
 import { CHANGES_CHANNEL, type ChangeNotification } from '../src/live/live.notify';
 import { moveOrganization } from '../src/organization/organization.service';
-import { findDrift } from '../src/progress/progress.rebuild';
 import { withDatabase } from './support/databases';
 import { globalId, startTestApp, type TestApp } from './support/harness';
 import { MUTATION_FIXTURES } from './support/mutation-fixtures';
@@ -99,7 +96,7 @@ describe('one notification per committed mutation, naming what changed; none for
       expect(expected.size).toBeGreaterThan(0);
       expect(note.organizations).toEqual(expect.arrayContaining([...expected]));
     }
-    expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
+    expect(await app.drift()).toEqual([]);
 
     const refused = await mutate(name, fixture.refused);
     expect(refused.errors).toBeUndefined();

@@ -1,8 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { demoTree } from '../seeds/demo-tree';
 import { endOfTheBlocs, financeMerger, taxRename } from '../seeds/history-2025';
-import { sqlOf } from '../src/common/sql';
-import { findDrift } from '../src/progress/progress.rebuild';
 import { ADVANCE, recordHeld, schedule } from './support/congress';
 import { startTestApp, type TestApp } from './support/harness';
 import { enact } from './support/restructuring';
@@ -13,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const drift = () => findDrift(sqlOf(app.orm.em.fork() as EntityManager));
+const drift = () => app.drift();
 
 describe('roll-up counters stay exact in the same transaction as every change', () => {
   it('through tree building, congress changes, moves and restructurings', async () => {

@@ -1,6 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { sqlOf } from '../src/common/sql';
-import { findDrift } from '../src/progress/progress.rebuild';
 import { loadSynthetic } from '../src/tools/synthetic';
 import { bruteProgress, normalise, PROGRESS_FIELDS } from './support/brute-progress';
 import { ADVANCE } from './support/congress';
@@ -81,7 +78,7 @@ async function expectCountersExact(ids: string[]) {
   expect(body.errors).toBeUndefined();
   const brute = await bruteProgress(app, ids, TODAY, 'SUBTREE');
   expect(ids.map((id, i) => ({ id, progress: normalise(body.data[`n${i}`]) }))).toEqual(ids.map((id) => ({ id, progress: brute.get(id) })));
-  expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
+  expect(await app.drift()).toEqual([]);
 }
 
 /** Congresses below `under` on the main line before `before`, with no change dated after today, and their versions. */

@@ -1,9 +1,6 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TreeSpec } from '../seeds/tree-builder';
-import { sqlOf } from '../src/common/sql';
 import { CommitteeFormation } from '../src/congress/congress.enums';
 import { recordCongressResult } from '../src/congress/congress.result.service';
-import { findDrift } from '../src/progress/progress.rebuild';
 import { ADVANCE, recordHeld, schedule } from './support/congress';
 import { globalId, startTestApp, type TestApp } from './support/harness';
 import { blocTree } from './support/trees';
@@ -15,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const drift = () => findDrift(sqlOf(app.orm.em.fork() as EntityManager));
+const drift = () => app.drift();
 const uuidOf = async (code: string) => (await app.readBack<{ id: string }>(`select id from organization where code = $1`, [code]))[0].id;
 /** A roll-up's overdue and held-late numbers, in total and for the base cells. */
 const counts = (overdue: number, heldLate: number) => ({ overdue, heldLate, baseCell: { overdue, heldLate } });

@@ -1,8 +1,6 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays } from '../src/common/dates';
 import { UserErrorException } from '../src/common/errors';
 import type { Tx } from '../src/common/kernel';
-import { sqlOf } from '../src/common/sql';
 import { CommitteeFormation, CongressMode, CongressStage } from '../src/congress/congress.enums';
 import { recordCongressResult } from '../src/congress/congress.result.service';
 import { rescheduleCongress, scheduleCongress } from '../src/congress/congress.schedule.service';
@@ -11,7 +9,6 @@ import { setTermCalendar } from '../src/congress/term-calendar.service';
 import { OrganizationLevel } from '../src/organization/organization.levels';
 import { createOrganization, moveOrganization, updateOrganization } from '../src/organization/organization.service';
 import { WATERMARK_SQL } from '../src/congress/congress.repository';
-import { findDrift } from '../src/progress/progress.rebuild';
 import { loadSynthetic, prng } from '../src/tools/synthetic';
 import { applyRestructuring } from '../src/restructuring/restructuring.apply';
 import { RestructuringKind } from '../src/restructuring/restructuring.enums';
@@ -110,11 +107,11 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
       }
     }
     expect(applied).toBeGreaterThan(20);
-    expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
+    expect(await app.drift()).toEqual([]);
     // Whatever the random steps did, the overdue lists below meet NOT_SCHEDULED as well as NOT_HELD.
     const unscheduled = { code: 'PROP-UNSCHEDULED', name: 'Chi bộ cơ sở chưa lên lịch', level: OrganizationLevel.BASE_CELL, memberCount: 12, establishedOn: '2025-01-10' };
     expect(await tx((t) => createOrganization(t, { ...unscheduled, parentId: byLevel('ABOVE_BASE')[0].id }))).not.toBeNull();
-    expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
+    expect(await app.drift()).toEqual([]);
 
     const nodes = await app.readBack<{ id: string }>(
       `select o.id from organization o join organization_placement p on p.organization_id = o.id and p.valid_to is null
@@ -221,7 +218,7 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
     await changes(TODAY);
     expect(await scheduledOn(TODAY)).toBe(3);
     expect(await reads(earlier)).toEqual(before);
-    expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
+    expect(await app.drift()).toEqual([]);
     await expectBrute(TODAY);
 
     // 2. Today was read from the counters (no dated change after it); changes dated a later day send it to the live
@@ -233,7 +230,7 @@ describe(`roll-up progress equals a brute-force recomputation (seed ${SEED}; rer
     expect(await scheduledOn(later)).toBe(3);
     expect(await watermark()).toBe(later);
     expect(await reads([TODAY])).toEqual(onToday);
-    expect(await findDrift(sqlOf(app.orm.em.fork() as EntityManager))).toEqual([]);
+    expect(await app.drift()).toEqual([]);
     await expectBrute(later);
     await expectBrute(TODAY);
   }, 300_000);

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import crypto from 'node:crypto';
 import type { Server } from 'node:http';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { systemViewer, type Kernel, type TreeLockMode, type Tx } from '../../src/common/kernel';
 import { silentLogger, type Logger } from '../../src/common/log';
 import { databaseReady, initOrm } from '../../src/database/orm';
+import { findDrift, type Drift } from '../../src/progress/progress.rebuild';
+import { sqlOf } from '../../src/common/sql';
 import { createAppKernel } from '../../src/kernel';
 import { createApp } from '../../src/server/app';
 import { buildTree, type TreeSpec } from '../../seeds/tree-builder';
@@ -30,6 +32,8 @@ export interface TestApp {
   tree(spec: TreeSpec, parentId?: string | null, establishedOn?: string): Promise<Map<string, string>>;
   /** Reads through a brand-new connection: what is committed, never the request's cache. */
   readBack<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Every difference between the stored roll-up counters and their recomputation (empty: no drift). */
+  drift(): Promise<Drift[]>;
   close(): Promise<void>;
 }
 
@@ -76,6 +80,7 @@ export async function startTestApp(opts: { today?: string; logger?: Logger; acqu
     async tree(spec, parentId = null, establishedOn = '2020-01-01') {
       return write((tx) => buildTree(tx, spec, { parentId, establishedOn }), { operation: 'testTree' });
     },
+    drift: () => findDrift(sqlOf(orm.em.fork() as EntityManager)),
     async readBack(text, params = []) {
       const client = new Client({ connectionString: dbUrl });
       await client.connect();
