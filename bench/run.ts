@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -39,6 +40,13 @@ const MINISTRY = `query($id: ID!) { node(id: $id) { ... on Organization {
   descendants(first: 100) { totalCount nodes { name level congress { stage plannedStart overdue } } }
 } } }`;
 const OVERDUE = `query($root: ID!) { congresses(under: $root, overdue: true, first: 100) { totalCount nodes { plannedStart stage organization { name } } } }`;
+/** Past-date roll-ups of the root's children (the largest subtrees): cost 1 + 1 + 50 × (1 + 10) = 552 (src/server/limits.cost.ts). */
+const HEAVY = `query($root: ID!) { node(id: $root) { ... on Organization {
+  children(first: 50, asOf: "2025-06-01") { nodes { progress { held overdue members } } }
+} } }`;
+/** The `limits` server's budget per minute: the dashboard (20 requests/s × 204 points) stays within it, the heavy client does not. */
+const LIMITS_BUDGET = 300_000;
+const LIMITS_DASHBOARD_RATE = 20;
 const ADVANCE = `mutation($input: CongressAdvanceInput!) { congressAdvance(input: $input) { congress { version } userErrors { code } } }`;
 
 const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');
@@ -70,15 +78,32 @@ function run(cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv) {
   if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed`);
 }
 
-async function startServer(): Promise<ChildProcess> {
+/**
+ * The API on `port`. Every bench client comes from 127.0.0.1, one anonymous budget: it is made large enough here for
+ * the scenarios to measure the service, not its budget (the `limits` scenario starts its own server).
+ */
+async function startServer(port = PORT, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: ROOT_DIR,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: DB_URL, SQL_STATEMENT_HEADER: 'true', SEED_DEMO: 'false', LOG_LEVEL: 'warn', DB_POOL_MAX: '20', INTROSPECTION: 'false' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: DB_URL,
+      SQL_STATEMENT_HEADER: 'true',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      DB_POOL_MAX: '20',
+      INTROSPECTION: 'false',
+      COST_BUDGET_PER_MINUTE: '1000000000',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 200; i++) {
     try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/readyz`)).ok) return child;
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return child;
     } catch {
       // not yet
     }
@@ -95,9 +120,9 @@ async function post(query: string, variables: Record<string, unknown>) {
   return { statements: Number(res.headers.get('x-sql-statements')), body };
 }
 
-async function cannon(opts: Omit<autocannon.Options, "url">): Promise<autocannon.Result> {
+async function cannon(opts: Omit<autocannon.Options, 'url'> & { url?: string }): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    autocannon({ ...opts, url: API, method: 'POST', headers: { 'content-type': 'application/json' } }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ url: API, ...opts, method: 'POST', headers: { 'content-type': 'application/json', ...opts.headers } }, (err, result) => (err ? reject(err) : resolve(result)));
   });
 }
 
@@ -179,6 +204,15 @@ async function main() {
     rows.push(rowOf('write', 4, writes, writeStatements, userErrors));
     rows.push(rowOf('dashboard during writes', 8, during, dashStatements));
 
+    // Limits: a client at its budget in a loop beside another client's dashboard.
+    const limits = await limitsScenario(rootId);
+    rows.push(rowOf(`dashboard at ${LIMITS_DASHBOARD_RATE}/s, quiet (limits server)`, 1, limits.quiet, dashStatements));
+    rows.push(rowOf(`dashboard at ${LIMITS_DASHBOARD_RATE}/s beside a client at its budget`, 1, limits.loaded, dashStatements));
+    rows.push({
+      ...rowOf(`heavy client at its budget (${limits.primed} spent first; then ${limits.refused} refused, ${limits.served} served)`, 8, limits.heavy, null),
+      errors: limits.heavy.errors + limits.heavy.timeouts,
+    });
+
     // The database floor: the same roll-up read straight through pg (root and its first 50 children's counters).
     const client = new Client({ connectionString: DB_URL });
     await client.connect();
@@ -201,6 +235,12 @@ async function main() {
     const write = rows.find((r) => r.scenario === 'write')!;
     const targets = [
       ['dashboard p95 at c=1 (p97.5 shown)', `${dash1.p97_5} ms`, '≤ 25 ms', dash1.p97_5 <= 25],
+      [
+        'dashboard p95 beside a client at its budget (p97.5 shown; quiet beside it)',
+        `${limits.loaded.latency.p97_5} ms (quiet ${limits.quiet.latency.p97_5} ms)`,
+        '≤ 25 ms',
+        limits.loaded.latency.p97_5 <= 25,
+      ],
       ['dashboard req/s at c=16', `${dash16.rps}`, '≥ 300', dash16.rps >= 300],
       ['write p95 (p97.5 shown)', `${write.p97_5} ms`, '≤ 30 ms', write.p97_5 <= 30],
       ['write errors', `${write.errors}`, '0', write.errors === 0],
@@ -219,6 +259,59 @@ async function main() {
     const out = { organizations: ORGS, durationSeconds: DURATION, date: new Date().toISOString(), rows, peakRssBytes: rss, floorP50Ms: floorP50, drift: drift.length, targets: targets.map(([name, got, want, ok]) => ({ name, got, want, ok })) };
     fs.mkdirSync(path.join(ROOT_DIR, 'bench/results'), { recursive: true });
     fs.writeFileSync(path.join(ROOT_DIR, `bench/results/${ORGS}.json`), JSON.stringify(out, null, 2) + '\n');
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+/**
+ * `limits`: a second API (port + 1) with a budget of LIMITS_BUDGET points per minute. The dashboard is a principal's
+ * (BOOTSTRAP_TOKEN) at LIMITS_DASHBOARD_RATE requests/s, the heavy client anonymous (ANONYMOUS_ROLE=PUBLIC): separate
+ * budgets. First the dashboard alone; then the heavy client spends its whole budget on HEAVY (8 at once, until the
+ * first RATE_LIMITED, at most 60 s) and goes on in a loop — refused before execution until its window starts afresh,
+ * then spending it again — while the dashboard runs again. Compare the dashboard's p97.5 quiet and loaded.
+ */
+async function limitsScenario(rootId: string) {
+  const port = PORT + 1;
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const token = `dh_${crypto.randomBytes(32).toString('base64url')}`;
+  const server = await startServer(port, { ANONYMOUS_ROLE: 'PUBLIC', BOOTSTRAP_TOKEN: token, COST_BUDGET_PER_MINUTE: String(LIMITS_BUDGET) });
+  try {
+    const auth = { authorization: `Bearer ${token}` };
+    const dashBody = JSON.stringify({ query: DASHBOARD, variables: { root: rootId } });
+    const heavyBody = JSON.stringify({ query: HEAVY, variables: { root: rootId } });
+    const send = async (body: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      await res.text();
+      return res.status;
+    };
+    for (let i = 0; i < 20; i++) await send(dashBody, auth); // warm up
+    const dashboard = () => cannon({ url, connections: 1, overallRate: LIMITS_DASHBOARD_RATE, duration: DURATION, body: dashBody, headers: auth });
+    const quiet = await dashboard();
+
+    let primed = 0;
+    let atBudget = false;
+    const until = Date.now() + 60_000;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (!atBudget && Date.now() < until) {
+          if ((await send(heavyBody)) === 429) atBudget = true;
+          else primed++;
+        }
+      }),
+    );
+    let refused = 0;
+    let served = 0;
+    const [loaded, heavy] = await Promise.all([
+      dashboard(),
+      cannon({
+        url,
+        connections: 8,
+        duration: DURATION,
+        requests: [{ body: heavyBody, onResponse: (status: number) => void (status === 429 ? refused++ : served++) }],
+      }),
+    ]);
+    return { quiet, loaded, heavy, primed, refused, served };
   } finally {
     server.kill('SIGTERM');
   }

@@ -9,6 +9,9 @@ import { Migration20261129000008_audit } from './Migration20261129000008_audit';
 import { Migration20261129000009_dated_values } from './Migration20261129000009_dated_values';
 import { Migration20261129000010_congress_scheduled_on } from './Migration20261129000010_congress_scheduled_on';
 import { Migration20261129000011_participant_follows } from './Migration20261129000011_participant_follows';
+import { Migration20261129000012_access } from './Migration20261129000012_access';
+import { Migration20261129000013_risk } from './Migration20261129000013_risk';
+import { Migration20261129000014_readiness } from './Migration20261129000014_readiness';
 
 /** Every migration, in order. Listed explicitly so compiled and TypeScript runs apply the same set. */
 export const migrationsList = [
@@ -23,4 +26,7 @@ export const migrationsList = [
   { name: 'Migration20261129000009_dated_values', class: Migration20261129000009_dated_values },
   { name: 'Migration20261129000010_congress_scheduled_on', class: Migration20261129000010_congress_scheduled_on },
   { name: 'Migration20261129000011_participant_follows', class: Migration20261129000011_participant_follows },
+  { name: 'Migration20261129000012_access', class: Migration20261129000012_access },
+  { name: 'Migration20261129000013_risk', class: Migration20261129000013_risk },
+  { name: 'Migration20261129000014_readiness', class: Migration20261129000014_readiness },
 ];

@@ -6,6 +6,7 @@ import { loadConfig } from '../src/config';
 import { createAppKernel } from '../src/kernel';
 import { enactDecision, proposePendingMerger, SUCCESSOR_CONGRESSES, tellNationalCongress, tellSuccessorCongress } from './demo-2025';
 import { isEndedIn2025, planDemoCongresses, tellCongresses } from './demo-congresses';
+import { tellReadiness } from './demo-readiness';
 import { DEMO_RECORD_START, demoTree } from './demo-tree';
 import { endOfTheBlocs, enterpriseTransfer, financeMerger, taxRename } from './history-2025';
 import { buildTree } from './tree-builder';
@@ -41,6 +42,8 @@ export class DemoSeeder extends Seeder<DemoSeedContext> {
       await tellNationalCongress(tx, today);
       await enactDecision(tx, enterpriseTransfer, today);
       await proposePendingMerger(tx, today);
+      // Readiness reports of January 2025, told last: each checklist is computed on its day from the dated history.
+      await tellReadiness(tx, today);
     });
   }
 }

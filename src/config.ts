@@ -19,7 +19,50 @@ export interface Config {
   dbPoolMax: number;
   /** How long a request waits for a pooled connection before it is answered SERVICE_UNAVAILABLE (503). */
   dbAcquireTimeoutMs: number;
+  /** ANONYMOUS_ROLE=PUBLIC opens public reads without a token; unset: every request needs a token (401). */
+  anonymousRole: 'PUBLIC' | null;
+  /** BOOTSTRAP_TOKEN: an ADMIN principal with exactly this token is ensured at start. */
+  bootstrapToken: string | undefined;
+  /** Limits for clients (src/server/limits.*.ts): query shape, cost, budget per minute, SQL per request. */
+  limits: LimitsConfig;
 }
+
+/** What one client may ask of the service; the model is described in src/server/limits.cost.ts. */
+export interface LimitsConfig {
+  /** MAX_QUERY_DEPTH: nesting of fields (fragments flattened, introspection's `__schema` not counted). */
+  maxDepth: number;
+  /** MAX_QUERY_ALIASES: aliases in one operation, fragments included. */
+  maxAliases: number;
+  /** MAX_QUERY_TOKENS: lexical tokens of the document; the parser stops at the first one over. */
+  maxTokens: number;
+  /** MAX_QUERY_DIRECTIVES: directives in one operation. */
+  maxDirectives: number;
+  /** COST_MAX_PER_QUERY: the most one operation may cost, computed before it runs. */
+  maxCostPerQuery: number;
+  /** COST_BUDGET_PER_MINUTE: cost one principal (or one anonymous address) may spend per minute. */
+  costBudgetPerMinute: number;
+  /** SQL_MAX_CONCURRENT_PER_REQUEST: statements one request runs at once outside a transaction (the rest wait their turn). */
+  maxConcurrentStatements: number;
+  /** STATEMENT_TIMEOUT_MS: PostgreSQL cancels a statement of the API's pool running longer (0: never). */
+  statementTimeoutMs: number;
+  /** REDIS_URL: the budget is shared through Redis by every instance; unset: each instance counts in memory. */
+  redisUrl: string | undefined;
+  /** Prefix of the budget's Redis keys (instances sharing a budget share it). */
+  redisKeyPrefix: string;
+}
+
+export const DEFAULT_LIMITS: LimitsConfig = Object.freeze({
+  maxDepth: 12,
+  maxAliases: 30,
+  maxTokens: 5000,
+  maxDirectives: 10,
+  maxCostPerQuery: 1000,
+  costBudgetPerMinute: 20_000,
+  maxConcurrentStatements: 3,
+  statementTimeoutMs: 5000,
+  redisUrl: undefined,
+  redisKeyPrefix: 'daihoi:cost',
+});
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -79,6 +122,31 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`TIME_ZONE=${JSON.stringify(timeZone)} is not a known IANA time zone`);
   }
 
+  const anonymousRole = str('ANONYMOUS_ROLE');
+  if (anonymousRole !== undefined && anonymousRole !== 'PUBLIC') problems.push(`ANONYMOUS_ROLE=${JSON.stringify(anonymousRole)} must be PUBLIC (or unset)`);
+  const bootstrapToken = str('BOOTSTRAP_TOKEN');
+  if (bootstrapToken !== undefined && !/^dh_[A-Za-z0-9_-]{43}$/.test(bootstrapToken)) {
+    problems.push('BOOTSTRAP_TOKEN must be "dh_" followed by 43 base64url characters (make one with: npm run token -- new)');
+  }
+
+  const redisUrl = str('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  const limits: LimitsConfig = {
+    maxDepth: int('MAX_QUERY_DEPTH', DEFAULT_LIMITS.maxDepth, 2, 100),
+    maxAliases: int('MAX_QUERY_ALIASES', DEFAULT_LIMITS.maxAliases, 0, 10_000),
+    maxTokens: int('MAX_QUERY_TOKENS', DEFAULT_LIMITS.maxTokens, 100, 1_000_000),
+    maxDirectives: int('MAX_QUERY_DIRECTIVES', DEFAULT_LIMITS.maxDirectives, 0, 10_000),
+    maxCostPerQuery: int('COST_MAX_PER_QUERY', DEFAULT_LIMITS.maxCostPerQuery, 1, 1_000_000_000),
+    costBudgetPerMinute: int('COST_BUDGET_PER_MINUTE', DEFAULT_LIMITS.costBudgetPerMinute, 1, 1_000_000_000),
+    maxConcurrentStatements: int('SQL_MAX_CONCURRENT_PER_REQUEST', DEFAULT_LIMITS.maxConcurrentStatements, 1, 200),
+    statementTimeoutMs: int('STATEMENT_TIMEOUT_MS', DEFAULT_LIMITS.statementTimeoutMs, 0, 3_600_000),
+    redisUrl,
+    redisKeyPrefix: DEFAULT_LIMITS.redisKeyPrefix,
+  };
+  if (limits.costBudgetPerMinute < limits.maxCostPerQuery) {
+    problems.push(`COST_BUDGET_PER_MINUTE (${limits.costBudgetPerMinute}) must be at least COST_MAX_PER_QUERY (${limits.maxCostPerQuery})`);
+  }
+
   const production = (str('NODE_ENV') ?? '') === 'production';
   const config: Config = {
     port: int('PORT', 4000, 0, 65535),
@@ -94,6 +162,9 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: bool('INTROSPECTION', !production),
     dbPoolMax: int('DB_POOL_MAX', 10, 1, 200),
     dbAcquireTimeoutMs: int('DB_ACQUIRE_TIMEOUT_MS', 10_000, 100, 600_000),
+    anonymousRole: anonymousRole === 'PUBLIC' ? 'PUBLIC' : null,
+    bootstrapToken,
+    limits,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

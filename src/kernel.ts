@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createKernel, type JournalConsumer, type Kernel } from './common/kernel';
+import { createAccessConsumer } from './access/access.consumer';
 import { createAuditConsumer } from './audit/audit.consumer';
 import { silentLogger, type Logger } from './common/log';
 import { createNotifyConsumer } from './live/live.notify';
@@ -13,6 +14,8 @@ import { createProgressConsumer } from './progress/progress.consumer';
  */
 export function appConsumers(): JournalConsumer[] {
   return [
+    // Access control: a scoped writer's changes must stay inside its scope (checked before COMMIT, first).
+    createAccessConsumer(),
     // Roll-up counters: contributions before and after each change, the ledger written before COMMIT.
     createProgressConsumer(),
     // The audit log: one event per transaction, built from the whole journal, in the same transaction.

@@ -144,6 +144,14 @@ async function main() {
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ url: `http://localhost:${port}/graphql`, database: db.embedded ? 'embedded' : db.url, today: today() }, 'daihoi is serving');
     process.stdout.write(`daihoi: GraphQL at http://localhost:${port}/graphql (explorer at http://localhost:${port}/)\n`);
+    if (db.demoTokens) {
+      // Demo mode only: fresh tokens each start (the previous demo tokens stop working), shown here once.
+      process.stdout.write(
+        `daihoi: demo ADMIN token:  ${db.demoTokens.admin}\n` +
+          `daihoi: demo VIEWER token (scope ${db.demoTokens.viewerScope}, Đảng bộ Bộ Tài chính): ${db.demoTokens.viewer}\n` +
+          `daihoi: send it as the header  Authorization: Bearer <token>\n`,
+      );
+    }
   } catch (err) {
     logger.error({ err }, 'failed to start');
     process.stderr.write(`daihoi: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -2,6 +2,10 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
+import { authChecker } from './access/access.auth-checker';
+import { accessMiddleware } from './access/access.middleware';
+import { CongressAccessResolver, OrganizationAccessResolver } from './access/access.fields.resolver';
+import { PrincipalResolver, ViewerFieldsResolver } from './access/principal.resolver';
 import { AuditEntityResolver, AuditResolver } from './audit/audit.resolver';
 import { DateScalar } from './common/dates';
 import { CongressFieldsResolver, ScheduleConflictResolver } from './congress/congress.fields.resolver';
@@ -15,6 +19,10 @@ import { OrganizationProgressResolver, ProgressResolver } from './progress/progr
 import { OrganizationRestructuringResolver } from './restructuring/organization-restructuring.resolver';
 import { RestructuringFieldsResolver, RestructuringParticipantResolver } from './restructuring/restructuring.fields.resolver';
 import { RestructuringResolver } from './restructuring/restructuring.resolver';
+import { CongressComplaintsResolver, OrganizationReadinessResolver, ProgressReadinessResolver, ReadinessReportFieldsResolver } from './readiness/readiness.fields.resolver';
+import { ReadinessResolver } from './readiness/readiness.resolver';
+import { CongressRisksResolver, ProgressRiskResolver } from './risk/risk.fields.resolver';
+import { RiskResolver } from './risk/risk.resolver';
 
 export const resolvers = [
   NodeResolver,
@@ -31,7 +39,12 @@ export const resolvers = [
   OrganizationProgressResolver,
   ProgressResolver,
   OrganizationOverdueResolver,
+  RiskResolver,
+  CongressRisksResolver,
+  ProgressRiskResolver,
+  ReadinessResolver, ReadinessReportFieldsResolver, OrganizationReadinessResolver, CongressComplaintsResolver, ProgressReadinessResolver,
   AuditResolver, AuditEntityResolver,
+  PrincipalResolver, ViewerFieldsResolver, OrganizationAccessResolver, CongressAccessResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -41,6 +54,9 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers,
     validate: false,
+    authChecker,
+    // Access control on every field: scoped objects not found outside the scope, mutations for writers only.
+    globalMiddlewares: [accessMiddleware],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     orphanedTypes: [],
   }).then((schema) => {

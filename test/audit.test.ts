@@ -154,7 +154,7 @@ describe('Query.auditEvents', () => {
 async function mutate(name: string, input: Record<string, unknown>, requestId: string): Promise<{ errors?: unknown; userErrors: { code: string }[] }> {
   const field = schema.getMutationType()!.getFields()[name];
   const query = `mutation($input: ${field.args[0].type.toString()}) { ${name}(input: $input) { userErrors { code field message } } }`;
-  const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId }, body: JSON.stringify({ query, variables: { input } }) });
+  const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId, authorization: `Bearer ${app.adminToken}` }, body: JSON.stringify({ query, variables: { input } }) });
   const body = (await res.json()) as any;
   return { errors: body.errors, userErrors: body.data?.[name]?.userErrors };
 }
@@ -177,13 +177,13 @@ describe('every mutation of the schema: exactly one audit event per success, non
     const rows = await app.readBack<{ operation: string; principal: unknown; entities: unknown[] }>(`select operation, principal, entities from audit_event where request_id = $1`, [requestId]);
     expect(rows).toHaveLength(1);
     const { entities, changed } = await fixture.outcome();
-    expect(rows[0]).toMatchObject({ operation: name, principal: { kind: 'anonymous', name: 'anonymous' } });
+    expect(rows[0]).toMatchObject({ operation: name, principal: { kind: 'principal', name: 'test admin' } });
     expect(rows[0].entities).toEqual(expect.arrayContaining(entities));
 
     // Through the API: the newest event of this operation, with the change the fixture knows of.
     const conn = await events(`first: 1, operation: "${name}"`);
     expect(conn.edges[0].node.requestId).toBe(requestId);
-    const entityId = ['Organization', 'Congress', 'Restructuring'].includes(changed.type) ? globalId(changed.type, changed.id) : null;
+    const entityId = ['Organization', 'Congress', 'Restructuring', 'Principal', 'ReadinessReport'].includes(changed.type) ? globalId(changed.type, changed.id) : null;
     expect(conn.edges[0].node.changes).toContainEqual({ entity: { type: changed.type, id: entityId }, field: changed.field, before: changed.before, after: changed.after });
 
     const refused = await mutate(name, fixture.refused, `${requestId}-refused`);

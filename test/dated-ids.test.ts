@@ -53,7 +53,7 @@ const ERA = gql`
 describe('a normalising client cache keeps each era apart', () => {
   it('Apollo Client with the default InMemoryCache: the 1 February view keeps its own name, parent and stage after reading 1 June', async () => {
     const { ids, code, oldName, newName, uuid, congressUuid } = await twoEras('DI1');
-    const client = new ApolloClient({ cache: new InMemoryCache(), link: new HttpLink({ uri: `${app.url}/graphql` }) });
+    const client = new ApolloClient({ cache: new InMemoryCache(), link: new HttpLink({ uri: `${app.url}/graphql`, headers: { authorization: `Bearer ${app.adminToken}` } }) });
 
     const feb = await client.query<any>({ query: ERA, variables: { code, asOf: FEB } });
     const june = await client.query<any>({ query: ERA, variables: { code, asOf: JUNE } });

@@ -25,7 +25,8 @@ let app: TestApp;
 let schema: GraphQLSchema;
 let values: ArgValues;
 beforeAll(async () => {
-  app = await startTestApp({ today: TODAY });
+  // One query selects every field of the schema, in one alias per argument variant: far past the limits a client has.
+  app = await startTestApp({ today: TODAY, limits: { maxAliases: 10_000, maxTokens: 1_000_000, maxDepth: 100, maxCostPerQuery: 1_000_000_000 } });
   await seedDemo(app.orm, TODAY);
   schema = await servedSchema(app);
   const { body } = await app.gql(`{ organization(code: "TW") { id } }`);

@@ -3,7 +3,7 @@ import { ConnectionException, DriverException } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { Client, DatabaseError } from 'pg';
 import { adminQuery, withDatabase } from './support/databases';
-import { globalId, startTestApp, type TestApp } from './support/harness';
+import { globalId, startTestApp, withoutCost, type TestApp } from './support/harness';
 import { smallTree } from './support/trees';
 import { createErrorFormatter } from '../src/server/errors';
 
@@ -42,10 +42,11 @@ const UPDATE = `mutation($input: OrganizationUpdateInput!) { organizationUpdate(
 async function post(app: TestApp, query: string, variables?: Record<string, unknown>) {
   const res = await fetch(`${app.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${app.adminToken}` },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+  // `extensions.cost` (every response has it: test/limits.test.ts) left out, so bodies compare whole.
+  return { status: res.status, headers: res.headers, body: withoutCost((await res.json()) as Record<string, unknown>).body as Record<string, unknown> };
 }
 
 const UNAVAILABLE = { errors: [{ message: expect.any(String), extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 } }] };
@@ -291,12 +292,16 @@ describe('what counts as an outage', () => {
     ['57P01 prefixed with its SQL, wrapped by MikroORM', new ConnectionException(pgError('57P01', 'FATAL', 'select 1 - terminating connection due to administrator command'))],
     ["knex's transaction whose connection died", new Error('Transaction query already complete, run with DEBUG=knex:tx for more info')],
     ['the socket closed, as `previous`', Object.assign(new Error('query failed'), { previous: new Error('Connection terminated unexpectedly') })],
+    // The API's pool cancels statements past STATEMENT_TIMEOUT_MS (test/limits.test.ts): too busy to answer now, retryable.
+    ['a statement timeout (57014)', pgError('57014', 'ERROR', 'canceling statement due to statement timeout')],
+    ['a statement timeout, prefixed with its SQL, wrapped by MikroORM', new DriverException(pgError('57014', 'ERROR', 'select 1 - canceling statement due to statement timeout'))],
   ];
   const OTHERS: [string, unknown][] = [
     ['a unique violation', pgError('23505', 'ERROR', 'duplicate key value violates unique constraint')],
     ['a missing table', pgError('42P01', 'ERROR', 'relation "x" does not exist')],
     ['a serialization failure', pgError('40001', 'ERROR', 'could not serialize access')],
-    ['a statement timeout (57014, not 57P0x)', pgError('57014', 'ERROR', 'canceling statement due to statement timeout')],
+    ['an operator cancelling a statement (57014, not a timeout)', pgError('57014', 'ERROR', 'canceling statement due to user request')],
+    ['a statement timeout quoted in bound values, failing otherwise', pgError('23505', 'ERROR', `insert into "x" ("name") values ('canceling statement due to statement timeout') - duplicate key value violates unique constraint`)],
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['a foreign key violation wrapped by MikroORM', new DriverException(pgError('23503', 'ERROR', 'violates foreign key constraint'))],
     ['a thrown string', 'boom'],

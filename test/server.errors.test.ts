@@ -102,7 +102,7 @@ describe('an unexpected error in a route', () => {
     const { app: express, apollo } = await createApp({
       orm: app.orm,
       kernel: app.kernel,
-      config: { introspection: true, sqlStatementHeader: false },
+      config: { introspection: true, sqlStatementHeader: false, anonymousRole: 'PUBLIC' },
       logger,
       today: () => '2026-11-27',
       ready: async () => {
@@ -167,7 +167,7 @@ describe('the request body must be UTF-8 (issue 8)', () => {
 
     const good = await send(app.url, { body: createBody(parent, 'U1-X', Buffer.from('Ữ', 'utf8')) });
     expect(good.status).toBe(200);
-    expect(JSON.parse(good.text)).toEqual({ data: { organizationCreate: { organization: { name: 'Chi bộ Ữ' }, userErrors: [] } } });
+    expect(JSON.parse(good.text)).toEqual({ data: { organizationCreate: { organization: { name: 'Chi bộ Ữ' }, userErrors: [] } }, extensions: { cost: expect.any(Object) } });
   });
 
   it.each([
@@ -185,7 +185,7 @@ describe('the request body must be UTF-8 (issue 8)', () => {
   it.each(['application/json', 'application/json; charset=utf-8', 'application/json; charset=UTF-8'])('%s is accepted', async (contentType) => {
     const res = await send(app.url, { headers: { 'content-type': contentType }, body: QUERY });
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.text)).toEqual({ data: { __typename: 'Query' } });
+    expect(JSON.parse(res.text)).toEqual({ data: { __typename: 'Query' }, extensions: { cost: expect.objectContaining({ requested: 1 }) } });
   });
 });
 

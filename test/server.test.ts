@@ -18,6 +18,10 @@ describe('HTTP surface', () => {
     const html = await (await fetch(`${app.url}/`)).text();
     expect(html).toContain('daihoi');
     expect(html).not.toMatch(/(src|href)="https?:/);
+    // a token field, kept in localStorage, sent as the Authorization header
+    expect(html).toMatch(/<input id="t"[^>]*type="password"/);
+    expect(html).toContain("headers.authorization='Bearer '+token");
+    expect(html).toContain('localStorage.setItem(');
     const sdl = await (await fetch(`${app.url}/schema.graphql`)).text();
     expect(sdl).toContain('type Organization implements Node');
   });

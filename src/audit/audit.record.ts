@@ -26,6 +26,8 @@ export interface AuditPrincipal {
   kind: PrincipalKind;
   id: string | null;
   name: string;
+  /** A principal's role when it wrote (absent for anonymous and system writers, and for events before access control). */
+  role?: string | null;
 }
 
 /** The changed fields of one entity over the whole transaction: each field's first `before` and last `after`. */
@@ -83,9 +85,9 @@ export function auditRecord(journal: readonly AuditedChange[], meta: { operation
     }
     if (Object.keys(c.before).length || Object.keys(c.after).length) changes.push(c);
   }
-  const { kind, id, name } = meta.viewer;
+  const { kind, id, name, role } = meta.viewer;
   return {
-    principal: { kind, id, name },
+    principal: role && kind === 'principal' ? { kind, id, name, role } : { kind, id, name },
     operation: meta.operation,
     requestId: meta.requestId,
     entities: [...entities.values()],

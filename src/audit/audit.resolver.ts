@@ -1,4 +1,5 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { ROLES } from '../access/access.auth-checker';
+import { Authorized, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { parsePage, toConnection, toPage } from '../common/connection';
 import { fromGlobalId, fromGlobalIdOf } from '../common/global-id';
 import { Node } from '../common/node';
@@ -12,6 +13,7 @@ import { AuditEntityType, AuditEventConnection, AuditEventType } from './audit.t
 
 @Resolver()
 export class AuditResolver {
+  @Authorized(...ROLES.admin)
   @Query(() => AuditEventConnection, { description: 'The audit log: one event per committed write, newest first.' })
   async auditEvents(@Args() args: AuditEventsArgs, @Ctx() ctx: Context): Promise<AuditEventConnection> {
     const { first, after } = parsePage(args, ['string', 'string']);

@@ -1,3 +1,4 @@
+import type { ScopeRef } from '../common/scope-ref';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { ConnectionType } from '../common/connection';
@@ -16,25 +17,27 @@ registerEnumType(AuditPrincipalKind, {
   name: 'AuditPrincipalKind',
   description: 'Who wrote.',
   valuesConfig: {
-    ANONYMOUS: { description: 'A request without credentials (every request, until access control lands).' },
+    ANONYMOUS: { description: 'A request without a token: every write before access control existed (anonymous requests cannot write now).' },
     PRINCIPAL: { description: 'An authenticated principal.' },
     SYSTEM: { description: 'The service itself: the demo seed, a command-line tool.' },
   },
 });
 
 /** Entity types whose objects are Nodes (`node(id:)` finds them while they exist). */
-const NODE_TYPES: ReadonlySet<string> = new Set(['Organization', 'Congress', 'Restructuring']);
+const NODE_TYPES: ReadonlySet<string> = new Set(['Organization', 'Congress', 'Restructuring', 'Principal', 'ReadinessReport']);
 
 @ObjectType('AuditPrincipal', { description: 'The viewer of the request that wrote.', simpleResolvers: true })
 export class AuditPrincipalType {
   @Field(() => AuditPrincipalKind) kind!: AuditPrincipalKind;
   @Field({ description: 'The principal’s name; "anonymous" for an anonymous request; for the service, what wrote (e.g. "demo seed").' }) name!: string;
+  @Field(() => String, { nullable: true, description: 'A principal’s role when it wrote (ADMIN, EDITOR); null otherwise.' }) role!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The Principal’s global id (`node(id:)` finds it); null for anonymous and system writers.' }) principalId!: string | null;
 }
 
 @ObjectType('AuditEntity', { description: 'An object a write touched.', simpleResolvers: true })
 export class AuditEntityType {
   ref!: AuditEntityRef;
-  @Field({ description: 'Its type: Organization, Congress, Restructuring, TermCalendarEntry.' }) type!: string;
+  @Field({ description: 'Its type: Organization, Congress, Restructuring, ReadinessReport, Principal (Nodes); TermCalendarEntry, RiskThreshold, CongressComplaints.' }) type!: string;
   @Field(() => ID, { nullable: true, description: 'Its global id, when it is a Node (its plain, undated id); null otherwise.' }) id!: string | null;
   @Field(() => String, { nullable: true, description: 'For an object that is not a Node, its natural key (a TermCalendarEntry: "term:level", e.g. "2025-2030:CELL"); null for a Node.' })
   key!: string | null;
@@ -77,6 +80,12 @@ function flatten(changes: readonly AuditEntityChange[], entityOf: (ref: AuditEnt
 })
 export class AuditEventType implements Node {
   @Field(() => ID) id!: string;
+
+  /** Access control: the audit log is ADMIN's. */
+  scopeRef(): ScopeRef {
+    return { kind: 'admin' };
+  }
+
   @Field(() => DateTimeResolver, { description: 'When the transaction began.' }) occurredAt!: Date;
   @Field(() => AuditPrincipalType) principal!: AuditPrincipalType;
   @Field({ description: 'The mutation’s name (e.g. "congressAdvance"), or what else wrote (e.g. "demoSeed").' }) operation!: string;
@@ -90,7 +99,12 @@ export class AuditEventType implements Node {
     return Object.assign(new AuditEventType(), {
       id: toGlobalId('AuditEvent', row.id),
       occurredAt: row.occurredAt,
-      principal: Object.assign(new AuditPrincipalType(), { kind: row.principal.kind.toUpperCase() as AuditPrincipalKind, name: row.principal.name }),
+      principal: Object.assign(new AuditPrincipalType(), {
+        kind: row.principal.kind.toUpperCase() as AuditPrincipalKind,
+        name: row.principal.name,
+        role: row.principal.role ?? null,
+        principalId: row.principal.kind === 'principal' && row.principal.id ? toGlobalId('Principal', row.principal.id) : null,
+      }),
       operation: row.operation,
       requestId: row.requestId,
       entities: [...entities.values()],

@@ -11,7 +11,7 @@ import { UUID_RE } from './uuid';
  * the object's lasting identity (stored ids keep working). Only the types below are dated; every decoder accepts a
  * dated id where the plain one is accepted, and only `node`/`nodes` look at the date.
  */
-export const DATED_TYPES: ReadonlySet<string> = new Set(['Organization', 'Congress']);
+export const DATED_TYPES: ReadonlySet<string> = new Set(['Organization', 'Congress', 'ReadinessReport']);
 
 export function toGlobalId(type: string, id: string, asOf?: string | null): string {
   return Buffer.from(asOf ? `${type}:${id}@${asOf}` : `${type}:${id}`, 'utf8').toString('base64url');

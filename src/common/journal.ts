@@ -4,7 +4,7 @@
  * notification — decide what it means for them.
  */
 
-export type EntityType = 'Organization' | 'Congress' | 'Restructuring' | 'TermCalendarEntry';
+export type EntityType = 'Organization' | 'Congress' | 'Restructuring' | 'TermCalendarEntry' | 'ReadinessReport' | 'CongressComplaints' | 'Principal' | 'RiskThreshold';
 
 export interface EntityRef {
   type: EntityType;
@@ -19,6 +19,13 @@ interface ChangeBase {
    * wraps its write (`tx.change(change, write)`), the roll-up counters compare their contributions before and after.
    */
   organizations: string[];
+  /**
+   * Organisations (uuids) whose subtree a scoped writer must hold for this change (src/access/access.consumer.ts).
+   * Default: `organizations`, the organisations of Organization entities, the organisations of Congress entities and
+   * the participants of Restructuring entities. Set it when the authority lies elsewhere (a parent acknowledging a
+   * child's report: the parent).
+   */
+  authority?: string[];
   /** Changed fields only, before and after (for the audit log); omit when nothing is comparable. */
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
@@ -47,15 +54,26 @@ export type DomainChange =
   | (ChangeBase & { kind: 'RestructuringProposed' | 'RestructuringApproved' | 'RestructuringApplied' | 'RestructuringCancelled' })
   | (ChangeBase & { kind: 'PendingClaimed' | 'PendingReleased' })
   /**
+   * Readiness reports upward (src/readiness): a draft saved, a version submitted to the parent (`organizations`: the
+   * reporting organisation), returned or acknowledged by the parent (`authority`: the parent).
+   */
+  | (ChangeBase & { kind: 'ReadinessDrafted' | 'ReadinessSubmitted' | 'ReadinessReturned' | 'ReadinessAcknowledged' })
+  /** A congress's count of complaints or denunciations in one status, from `effectiveOn` (counts only, no personal data). */
+  | (ChangeBase & { kind: 'ComplaintsCounted'; effectiveOn: string })
+  /**
    * One level's entry of a term's calendar. `deadline`: the new deadline (the counters' held-late counts follow it);
    * `organizations` is empty: every organisation of the level may be concerned, the counters find which.
    */
   | (ChangeBase & { kind: 'CalendarChanged'; term: string; level: string; effectiveOn: string; deadline: string })
+  /** One level's at-risk thresholds in a term (src/risk), from `effectiveOn`. `organizations`: none (nothing counted changes). */
+  | (ChangeBase & { kind: 'RiskThresholdChanged'; effectiveOn: string })
   /**
    * A bulk load (seed:synthetic) that writes base tables directly: the roll-up counters are rebuilt from them before
    * commit. `organizations`: the roots of what was loaded.
    */
-  | (ChangeBase & { kind: 'BulkLoaded' });
+  | (ChangeBase & { kind: 'BulkLoaded' })
+  /** Access control: a principal (and its first token) made, or revoked with every token. `organizations`: none. */
+  | (ChangeBase & { kind: 'PrincipalCreated' | 'PrincipalRevoked' | 'TokenIssued' });
 
 export type DomainChangeKind = DomainChange['kind'];
 

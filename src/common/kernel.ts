@@ -15,15 +15,27 @@ export const MAX_ATTEMPTS = 3;
  * COMMIT (never after a rollback). Features record what changed; they never know who listens.
  */
 
-/** Who makes the change (an anonymous principal until access control lands; `system` for seeds and tools). */
+/** What a principal may do (src/access): ADMIN everything; EDITOR and VIEWER their scope's subtree; PUBLIC third parties. */
+export type Role = 'ADMIN' | 'EDITOR' | 'VIEWER' | 'PUBLIC';
+
+/**
+ * Who asks or writes: a principal (from its token), an anonymous caller (`role` null unless ANONYMOUS_ROLE opens
+ * public reads), or `system` for seeds, tools and test helpers (ADMIN, unscoped).
+ */
 export interface Viewer {
   kind: 'anonymous' | 'principal' | 'system';
+  /** The principal's uuid (null for anonymous and system). */
   id: string | null;
   name: string;
+  /** Null: not authenticated (every operation answers UNAUTHENTICATED). */
+  role: Role | null;
+  /** The scope organisation's uuid: the viewer reads (and an EDITOR writes) its subtree only. Null: unscoped. */
+  scopeId: string | null;
 }
 
-export const ANONYMOUS: Viewer = Object.freeze({ kind: 'anonymous', id: null, name: 'anonymous' });
-export const systemViewer = (name: string): Viewer => ({ kind: 'system', id: null, name });
+export const ANONYMOUS: Viewer = Object.freeze({ kind: 'anonymous', id: null, name: 'anonymous', role: null, scopeId: null });
+export const anonymousViewer = (role: Role | null): Viewer => Object.freeze({ kind: 'anonymous', id: null, name: 'anonymous', role, scopeId: null });
+export const systemViewer = (name: string): Viewer => ({ kind: 'system', id: null, name, role: 'ADMIN', scopeId: null });
 
 export interface TxMeta {
   /** The business action: the mutation's name (`congressAdvance`), or the tool's (`demoSeed`). */

@@ -10,6 +10,10 @@ export interface RequestScope {
   logger: Logger;
   statements: number;
   outage?: unknown;
+  /** The caller's address (the budget's key for anonymous callers: src/server/limits.budget.ts). */
+  clientIp?: string;
+  /** Turns for the request's statements outside a transaction (src/server/limits.plugin.ts sets it; none: no cap). */
+  statementSlots?: StatementSlots;
 }
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();
@@ -18,4 +22,36 @@ export const requestScope = new AsyncLocalStorage<RequestScope>();
 export function countStatement(): void {
   const scope = requestScope.getStore();
   if (scope) scope.statements++;
+}
+
+/**
+ * At most `max` statements of one request run at once; the others wait their turn, in order, before asking the pool for
+ * a connection — so one request's DataLoader batches cannot take every pooled connection.
+ */
+export class StatementSlots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(readonly max: number) {}
+
+  async run<T>(statement: () => Promise<T>): Promise<T> {
+    if (this.running >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await statement();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(); // the turn passes on: `running` stays the same
+      else this.running--;
+    }
+  }
+}
+
+/**
+ * Runs a statement of the current request in its turn (see StatementSlots). A statement inside a transaction does not
+ * wait: its transaction already holds its connection, and making it queue behind the request's reads (which may be
+ * waiting for a connection) could deadlock the request against itself.
+ */
+export function inStatementSlot<T>(inTransaction: boolean, statement: () => Promise<T>): Promise<T> {
+  const slots = inTransaction ? undefined : requestScope.getStore()?.statementSlots;
+  return slots ? slots.run(statement) : statement();
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { inStatementSlot } from './request-scope';
 
 /**
  * Runs one SQL statement on the entity manager's connection, inside its transaction if any, and returns its rows.
@@ -21,7 +22,8 @@ export function sqlOf(em: EntityManager): Sql {
   const transaction = em.getTransactionContext();
   return async <T>(text: string, params: readonly unknown[] = []) => {
     checkPlaceholders(text, params);
-    return connection.execute<T[]>(text, params.map(bindable), 'all', transaction);
+    // A request's statements outside a transaction take turns (its cap on concurrent statements: request-scope.ts).
+    return inStatementSlot(transaction !== undefined, () => connection.execute<T[]>(text, params.map(bindable), 'all', transaction));
   };
 }
 

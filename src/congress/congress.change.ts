@@ -12,7 +12,10 @@ const f = inputField;
 
 /** `actor` and `note` come cleaned (cleanChangeTexts). */
 export async function recordEvent(tx: Tx, congress: Congress, to: CongressStage, effectiveOn: string, actor: string | null, note: string | null) {
-  tx.em.create(CongressEvent, { congressId: congress.id, fromStage: congress.stage, toStage: to, effectiveOn, actor, note });
+  // The actor is the principal who made the change; the free-text `actor` of the input only where none is known
+  // (seeds and tools write as the system).
+  const by = tx.meta.viewer.kind === 'principal' ? tx.meta.viewer.name : actor;
+  tx.em.create(CongressEvent, { congressId: congress.id, fromStage: congress.stage, toStage: to, effectiveOn, actor: by, note });
   congress.stage = to;
 }
 

@@ -25,7 +25,7 @@ export class CongressScheduleInput {
       'its organisation NOT_SCHEDULED in overdue lists and roll-ups, and no stage change may take effect before it (OUT_OF_ORDER).',
   })
   effectiveOn?: string | null;
-  @Field(() => String, { nullable: true }) actor?: string | null;
+  @Field(() => String, { nullable: true, deprecationReason: 'The principal of the request is recorded as the actor; this text is kept only for writes without one (seeds, tools).' }) actor?: string | null;
 }
 
 @InputType()
@@ -51,7 +51,7 @@ export class CongressAdvanceInput {
   @Field(() => DateScalar, { nullable: true, description: 'Default: today. Not in the future, not before the last change.' }) effectiveOn?: string | null;
   @Field(() => String, { nullable: true, description: 'Required when going back.' }) reason?: string | null;
   @Field(() => String, { nullable: true }) note?: string | null;
-  @Field(() => String, { nullable: true }) actor?: string | null;
+  @Field(() => String, { nullable: true, deprecationReason: 'The principal of the request is recorded as the actor; this text is kept only for writes without one (seeds, tools).' }) actor?: string | null;
 }
 
 @InputType()
@@ -62,7 +62,7 @@ export class CongressPostponeInput {
   @Field(() => DateScalar, { description: 'The new planned start.' }) plannedStart!: string;
   @Field(() => DateScalar) plannedEnd!: string;
   @Field(() => DateScalar, { nullable: true, description: 'Default: today.' }) effectiveOn?: string | null;
-  @Field(() => String, { nullable: true }) actor?: string | null;
+  @Field(() => String, { nullable: true, deprecationReason: 'The principal of the request is recorded as the actor; this text is kept only for writes without one (seeds, tools).' }) actor?: string | null;
 }
 
 @InputType()
@@ -85,7 +85,7 @@ export class CongressRecordResultInput {
   @Field(() => CommitteeFormation) committeeFormation!: CommitteeFormation;
   @Field(() => DelegatesToSuperiorInput, { nullable: true }) delegatesToSuperior?: DelegatesToSuperiorInput | null;
   @Field(() => String, { nullable: true }) note?: string | null;
-  @Field(() => String, { nullable: true }) actor?: string | null;
+  @Field(() => String, { nullable: true, deprecationReason: 'The principal of the request is recorded as the actor; this text is kept only for writes without one (seeds, tools).' }) actor?: string | null;
 }
 
 @InputType()

@@ -3,6 +3,8 @@ import { keysetPage, keysetPageSql, type KeysetRow, type Lateral, type Sql } fro
 import type { OrganizationLevel } from '../organization/organization.levels';
 import { validOn } from '../organization/organization.repository';
 import type { CommitteeFormation, CongressMode, CongressOrderField, CongressStage } from './congress.enums';
+import type { RiskKind } from '../risk/risk.enums';
+import { riskColumn, riskCtes, riskJoins } from '../risk/risk.sql';
 import { calendarOnSql, PLAN_COLUMNS, planOnSql, scheduledBySql, type CalendarPeriod, type DatedPlan } from './congress.dated';
 
 /** SQL reads of congresses, their history and the term calendar; each answers many keys in one statement. */
@@ -140,11 +142,15 @@ export interface CongressSearch {
   date: string;
   term: string;
   under: string | null;
+  /** List `under`'s own congress too. */
+  underInclusive?: boolean;
   stage: CongressStage | null;
   from: string | null;
   to: string | null;
   overdue: boolean | null;
   pilot: boolean | null;
+  /** At risk of this kind on the date (risk.sql.ts: the same definition as `Congress.risks` and `Progress.atRisk`). */
+  risk: RiskKind | null;
   orderBy: CongressOrderField;
   first: number;
   after: SortKey | null;
@@ -168,7 +174,8 @@ export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ r
   if (q.under) {
     treeJoin = `join organization_placement p on p.organization_id = c.organization_id and ${validOn('p', 'x.d')}
                 and p.path @> array[?::uuid] and p.organization_id <> ?::uuid`;
-    params.push(q.under, q.under);
+    // A scoped viewer's calendar without `under:` starts at its scope organisation, whose own congress is listed too.
+    params.push(q.under, q.underInclusive ? '00000000-0000-0000-0000-000000000000' : q.under);
   }
   const where: string[] = ['c.term = x.term', scheduledBySql('c', 'x.d')];
   if (q.from) {
@@ -192,6 +199,7 @@ export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ r
     where.push(`(c.round = 1 and s.f_stage not in ('HELD', 'RESULTS_CONFIRMED', 'SUPERSEDED') and s.f_deadline < x.d) = ?`);
     params.push(q.overdue);
   }
+  if (q.risk) where.push(`rk.${riskColumn(q.risk)}`);
   // The stage as of the date is the current stage when no dated change comes after it.
   const filtered = `
     select ${CONGRESS_COLUMNS}, (${ORDER_EXPR[q.orderBy]}) collate "C" as "sortValue"
@@ -203,10 +211,11 @@ export async function searchCongresses(sql: Sql, q: CongressSearch): Promise<{ r
       cross join lateral (select ${planOnSql('c', 'planned_start', 'x.d')} as f_start, ${planOnSql('c', 'deadline_override', 'x.d')} as f_override) pl
       cross join lateral (select case when (select d from wm) <= x.d then c.stage else ${stageAtSql('x.d')} end as f_stage,
                                  coalesce(pl.f_override, tc.deadline) as f_deadline) s
+      ${q.risk ? riskJoins('c', 'o') : ''}
      where ${where.join(' and ')}`;
   const rows = await sql<KeysetRow<CongressRow & { sortValue: string }>>(
     `with wm as (${WATERMARK_SQL}), x as (select ?::date as d, ?::text as term),
-          cal as (${calendarOnSql('(select term from x)', '(select d from x)')}),
+          cal as (${calendarOnSql('(select term from x)', '(select d from x)')}),${q.risk ? `${riskCtes()},` : ''}
           f as (${filtered}) ${keysetPageSql({ after: !!q.after })}`,
     [...params, ...(q.after ?? []), q.first + 1],
   );

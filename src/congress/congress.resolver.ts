@@ -1,4 +1,5 @@
-import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { ROLES } from '../access/access.auth-checker';
+import { Authorized, Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { PageArgs, parsePage, toConnection, toPage } from '../common/connection';
 import { DateScalar } from '../common/dates';
 import { badInput, UserError } from '../common/errors';
@@ -6,6 +7,7 @@ import { fromGlobalIdOf, tryGlobalIdOf } from '../common/global-id';
 import { runMutation } from '../common/mutation';
 import { sqlOf } from '../common/sql';
 import type { Context } from '../common/context';
+import { RiskKind } from '../risk/risk.enums';
 import { CongressOrderField, CongressStage } from './congress.enums';
 import {
   CongressAdvanceInput,
@@ -40,6 +42,11 @@ class CongressesArgs extends PageArgs {
   @Field(() => DateScalar, { nullable: true, description: 'Planned to start on or before this day.' }) to?: string | null;
   @Field(() => Boolean, { nullable: true }) overdue?: boolean | null;
   @Field(() => Boolean, { nullable: true }) pilot?: boolean | null;
+  @Field(() => RiskKind, {
+    nullable: true,
+    description: 'Only congresses at risk of this kind on the date (see `Congress.risks`); with `under`, `totalCount` equals that organisation’s `progress { atRisk }` count of the kind.',
+  })
+  risk?: RiskKind | null;
   @Field(() => DateScalar, { nullable: true, description: 'Default: today.' }) asOf?: string | null;
   @Field(() => CongressOrderField, { nullable: true, defaultValue: CongressOrderField.PLANNED_START }) orderBy?: CongressOrderField;
 }
@@ -55,18 +62,22 @@ export class CongressResolver {
   async congresses(@Args() args: CongressesArgs, @Ctx() ctx: Context): Promise<CongressConnection> {
     const { first, after } = parsePage(args, ['string', 'string']);
     const date = args.asOf ?? ctx.today;
-    const under = args.under ? fromGlobalIdOf('Organization', args.under, 'under') : null;
+    const scoped = await ctx.access.under(args.under ? fromGlobalIdOf('Organization', args.under, 'under') : null, date);
+    if (!scoped) return toConnection(toPage([], first, after, 0, () => [], (r: never) => r));
+    const under = scoped.id;
     if (args.from && args.to && args.to < args.from) throw badInput('"to" is before "from"', { argument: 'to' });
     const term = args.term ?? (await ctx.loaders.congresses.currentTerm()) ?? '';
     const page = await searchCongresses(sqlOf(ctx.em), {
       date,
       term,
       under,
+      underInclusive: scoped.inclusive,
       stage: args.stage ?? null,
       from: args.from ?? null,
       to: args.to ?? null,
       overdue: args.overdue ?? null,
       pilot: args.pilot ?? null,
+      risk: args.risk ?? null,
       orderBy: args.orderBy ?? CongressOrderField.PLANNED_START,
       first,
       after,
@@ -137,6 +148,7 @@ export class CongressResolver {
     return { congress: payload(result, ctx.today), userErrors };
   }
 
+  @Authorized(...ROLES.admin)
   @Mutation(() => TermCalendarSetPayload, { description: 'Sets the deadline and maximum length of one level’s congresses in a term.' })
   async termCalendarSet(@Arg('input') input: TermCalendarSetInput, @Ctx() ctx: Context): Promise<TermCalendarSetPayload> {
     const { result, userErrors } = await runMutation(ctx, 'termCalendarSet', (tx) => setTermCalendar(tx, input));

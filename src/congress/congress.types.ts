@@ -1,4 +1,6 @@
-import { Ctx, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ROLES } from '../access/access.auth-checker';
+import type { ScopeRef } from '../common/scope-ref';
+import { Authorized, Ctx, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { ConnectionType } from '../common/connection';
 import { DateScalar } from '../common/dates';
@@ -63,12 +65,17 @@ export class CongressType {
   @Field(() => DateScalar, { nullable: true, description: 'As planned on the date read (a plan changed later keeps its earlier dates for the dates before; null before the congress was scheduled).' })
   plannedStart!: string | null;
   @Field(() => DateScalar, { nullable: true, description: 'As planned on the date read.' }) plannedEnd!: string | null;
-  @Field(() => Int, { nullable: true, description: 'Delegates convened (triệu tập).' }) delegatesConvened!: number | null;
-  @Field(() => Int, { nullable: true, description: 'Delegates attending.' }) delegatesAttending!: number | null;
-  @Field(() => Int, { nullable: true, description: 'Members of the committee for the new term.' }) committeeSize!: number | null;
-  @Field(() => CommitteeFormation, { nullable: true }) committeeFormation!: CommitteeFormation | null;
-  @Field(() => DelegatesToSuperior) delegatesToSuperior!: DelegatesToSuperior;
+  @Authorized(...ROLES.internal) @Field(() => Int, { nullable: true, simple: false, description: 'Delegates convened (triệu tập); not shown to PUBLIC.' }) delegatesConvened!: number | null;
+  @Authorized(...ROLES.internal) @Field(() => Int, { nullable: true, simple: false, description: 'Delegates attending; not shown to PUBLIC.' }) delegatesAttending!: number | null;
+  @Authorized(...ROLES.internal) @Field(() => Int, { nullable: true, simple: false, description: 'Members of the committee for the new term; not shown to PUBLIC.' }) committeeSize!: number | null;
+  @Authorized(...ROLES.internal) @Field(() => CommitteeFormation, { nullable: true, simple: false, description: 'How the new committee was formed (personnel: not shown to PUBLIC).' }) committeeFormation!: CommitteeFormation | null;
+  @Authorized(...ROLES.internal) @Field(() => DelegatesToSuperior, { simple: false, description: 'Delegates to the superior’s congress (personnel: not shown to PUBLIC).' }) delegatesToSuperior!: DelegatesToSuperior;
   @Field(() => Int, { description: 'Optimistic-locking version: send it back with every change.' }) version!: number;
+
+  /** Access control: a congress is its organisation's content, on the date read. */
+  scopeRef(): ScopeRef {
+    return { kind: 'organization', id: this.row.organizationId, date: this.asOf, type: 'content' };
+  }
 
   static from(row: CongressRow, asOf: string): CongressType {
     const c = new CongressType();
@@ -103,8 +110,8 @@ export class CongressEventType {
   @Field(() => CongressStage, { nullable: true }) fromStage!: CongressStage | null;
   @Field(() => CongressStage) toStage!: CongressStage;
   @Field(() => DateScalar, { description: 'The day the change took effect (HELD: the closing day).' }) effectiveOn!: string;
-  @Field(() => String, { nullable: true, description: 'Who recorded it (free text until access control exists).' }) actor!: string | null;
-  @Field(() => String, { nullable: true, description: 'Note; for a step back or a postponement, the reason.' }) note!: string | null;
+  @Authorized(...ROLES.internal) @Field(() => String, { nullable: true, simple: false, description: 'Who recorded it: the principal’s name (not shown to PUBLIC).' }) actor!: string | null;
+  @Authorized(...ROLES.internal) @Field(() => String, { nullable: true, simple: false, description: 'Note; for a step back or a postponement, the reason (not shown to PUBLIC).' }) note!: string | null;
   @Field(() => DateTimeResolver, { description: 'When it was recorded.' }) recordedAt!: Date;
 
   static from(row: CongressEventRow): CongressEventType {
@@ -138,6 +145,10 @@ export class ScheduleConflict {
   congressId!: string | null;
   asOf!: string;
   @Field(() => ScheduleConflictReason) reason!: ScheduleConflictReason;
+
+  scopeRef(): ScopeRef {
+    return { kind: 'organization', id: this.organizationId, date: this.asOf, type: 'content' };
+  }
 }
 
 @ObjectType({ description: 'Deadline and maximum length of congresses of one level in one term.', simpleResolvers: true })

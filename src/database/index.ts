@@ -6,6 +6,27 @@ import { createAppKernel } from '../kernel';
 import { EmbeddedPostgres } from './embedded';
 import { databaseReady, initOrm } from './orm';
 import { seedDemoIfEmpty } from './seed';
+import { systemViewer } from '../common/kernel';
+import { ensureBootstrapAdmin, issueDemoTokens } from '../access/principal.service';
+
+export interface DemoTokens {
+  admin: string;
+  viewer: string;
+  /** The code of the demo VIEWER's scope organisation. */
+  viewerScope: string;
+}
+
+/** The demo VIEWER's scope: a ministry committee, Đảng bộ Bộ Tài chính (DBTC, since the 2025 merger). */
+export const DEMO_VIEWER_SCOPE = 'DBTC';
+
+async function issueDemo(kernel: Kernel, today: string): Promise<DemoTokens | null> {
+  return kernel.withTransaction({ operation: 'demoTokens', viewer: systemViewer('demo'), today }, async (tx) => {
+    const [scope] = await tx.sql<{ id: string }>(`select id from organization where code = ?`, [DEMO_VIEWER_SCOPE]);
+    if (!scope) return null;
+    const t = await issueDemoTokens(tx, scope.id);
+    return { admin: t.admin, viewer: t.viewer, viewerScope: DEMO_VIEWER_SCOPE };
+  });
+}
 
 export interface Database {
   orm: MikroORM;
@@ -15,6 +36,8 @@ export interface Database {
   /** The connection string with its password, for tools that open their own connection. */
   connectionString: string;
   embedded: boolean;
+  /** Demo mode (embedded database with the demo seed): fresh demo tokens, to print once at start. */
+  demoTokens: DemoTokens | null;
   /** Database reachable and every migration applied. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -33,12 +56,27 @@ export async function openDatabase(config: Config, logger: Logger, today: () => 
   }
   let orm: MikroORM | undefined;
   let kernel: Kernel;
+  let demoTokens: DemoTokens | null = null;
   try {
     orm = await initOrm(url, { poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs, logger });
     const applied = await orm.getMigrator().up();
     if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
     kernel = createAppKernel(orm, { logger });
     if (config.seedDemo) await seedDemoIfEmpty(orm, kernel, today(), logger);
+    if (config.bootstrapToken) {
+      const token = config.bootstrapToken;
+      const outcome = await kernel.withTransaction({ operation: 'bootstrapAdmin', viewer: systemViewer('BOOTSTRAP_TOKEN'), today: today() }, (tx) => ensureBootstrapAdmin(tx, token));
+      logger.info({ outcome }, 'BOOTSTRAP_TOKEN: ADMIN principal ensured');
+    }
+    if (embedded && config.seedDemo) demoTokens = await issueDemo(kernel, today());
+    if (config.limits.statementTimeoutMs > 0) {
+      // Requests run on a pool whose statements PostgreSQL cancels past STATEMENT_TIMEOUT_MS; migrations and the seed
+      // above ran on connections without it (a migration may legitimately take longer).
+      const setup = orm;
+      orm = await initOrm(url, { poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs, logger, statementTimeoutMs: config.limits.statementTimeoutMs });
+      kernel = createAppKernel(orm, { logger });
+      await setup.close(true);
+    }
   } catch (err) {
     await orm?.close(true).catch(() => undefined);
     await embedded?.stop();
@@ -51,6 +89,7 @@ export async function openDatabase(config: Config, logger: Logger, today: () => 
     url: url.replace(/:[^:@/]*@/, ':***@'),
     connectionString: url,
     embedded: !!embedded,
+    demoTokens,
     ready: () => databaseReady(db),
     async close() {
       await db.close(true);

@@ -24,13 +24,21 @@ function knexLog(logger: Logger) {
   };
 }
 
-export async function initOrm(url: string, opts: { poolMax: number; logger: Logger; acquireTimeoutMs?: number }): Promise<MikroORM> {
+/**
+ * `statementTimeoutMs`: PostgreSQL cancels any statement of this pool that runs longer (SQLSTATE 57014; the API answers
+ * SERVICE_UNAVAILABLE, src/server/unavailable.ts). It is a setting each connection starts with (node-postgres's
+ * `statement_timeout` startup parameter), so it costs no statement. Omitted or 0: no timeout (tools, migrations).
+ */
+export async function initOrm(url: string, opts: { poolMax: number; logger: Logger; acquireTimeoutMs?: number; statementTimeoutMs?: number }): Promise<MikroORM> {
   const orm = await MikroORM.init({
     ...baseConfig,
     clientUrl: url,
     pool: { min: 0, max: opts.poolMax, acquireTimeoutMillis: opts.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS },
     // Instants as Dates, calendar dates as "YYYY-MM-DD", for the ORM's statements and raw ones alike.
-    driverOptions: { connection: { types: pgTypeParsers() }, log: knexLog(opts.logger) },
+    driverOptions: {
+      connection: { types: pgTypeParsers(), ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}) },
+      log: knexLog(opts.logger),
+    },
     logger: (msg) => opts.logger.debug(msg),
   });
   orm.em.getConnection().getKnex().on('query', countStatement);

@@ -1,4 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { principalLoaders } from '../access/principal.resolver';
+import { PrincipalType } from '../access/principal.types';
 import { auditEventLoader } from '../audit/audit.loaders';
 import { AuditEventType } from '../audit/audit.types';
 import { badInput } from '../common/errors';
@@ -7,10 +9,11 @@ import { Node } from '../common/node';
 import { sqlOf } from '../common/sql';
 import { CongressType } from '../congress/congress.types';
 import { OrganizationType } from '../organization/organization.types';
+import { existedOn, ReadinessReportType } from '../readiness/readiness.types';
 import { RestructuringType } from '../restructuring/restructuring.types';
 import type { Context } from '../common/context';
 
-export type NodeObject = OrganizationType | CongressType | RestructuringType | AuditEventType;
+export type NodeObject = OrganizationType | CongressType | RestructuringType | AuditEventType | PrincipalType | ReadinessReportType;
 
 /** The object a global id names; a dated id (Organization, Congress) names the view read on its date, nested fields included. */
 export async function loadNode(ctx: Context, { type, id, asOf }: DecodedId): Promise<NodeObject | null> {
@@ -27,9 +30,19 @@ export async function loadNode(ctx: Context, { type, id, asOf }: DecodedId): Pro
       const row = await ctx.loaders.restructurings.byId.load(id);
       return row && RestructuringType.from(row, ctx.today);
     }
+    case 'ReadinessReport': {
+      // A dated id names the report as it stood on its date: null before it was submitted.
+      const row = await ctx.loaders.readiness.byId.load(id);
+      const date = asOf ?? ctx.today;
+      return row && existedOn(row, date) ? ReadinessReportType.from(row, date) : null;
+    }
     case 'AuditEvent': {
       const row = await auditEventLoader(ctx, () => sqlOf(ctx.em)).load(id);
       return row && AuditEventType.from(row);
+    }
+    case 'Principal': {
+      const row = await principalLoaders(ctx).principals.load(id);
+      return row && PrincipalType.from(row);
     }
     default:
       return null;

@@ -151,6 +151,8 @@ export interface OrganizationSearch extends PageQuery {
   /** Folded, LIKE-escaped words; every one must occur. */
   search: string[];
   under: string | null;
+  /** `under` itself is listed too (a scoped viewer's list without `under:` starts at its scope organisation). */
+  underInclusive?: boolean;
   /** Further conditions on `o` (the organisation) and `p` (its placement on the date), with their parameters. */
   conditions?: { sql: string; params: unknown[] }[];
 }
@@ -167,7 +169,10 @@ export async function searchOrganizations(sql: Sql, q: OrganizationSearch): Prom
     where.push('o.level = ?');
     params.push(q.level);
   }
-  if (q.under) {
+  if (q.under && q.underInclusive) {
+    where.push('p.path @> array[?::uuid]');
+    params.push(q.under);
+  } else if (q.under) {
     where.push('p.path @> array[?::uuid] and p.organization_id <> ?::uuid');
     params.push(q.under, q.under);
   }

@@ -56,11 +56,13 @@ export class OrganizationResolver {
   async organizations(@Args() args: OrganizationsArgs, @Ctx() ctx: Context): Promise<OrganizationConnection> {
     const { first, after } = parsePage(args, ['string', 'string']);
     const date = args.asOf ?? ctx.today;
-    const under = args.under ? fromGlobalIdOf('Organization', args.under, 'under') : null;
+    const scoped = await ctx.access.under(args.under ? fromGlobalIdOf('Organization', args.under, 'under') : null, date);
+    if (!scoped) return toConnection(toPage([], first, after, 0, () => [], (r: never) => r));
+    const under = scoped.id;
     const phrase = foldVietnamese((args.search ?? '').slice(0, 200));
     const words = phrase ? [escapeLike(phrase)] : [];
     const conditions = args.overdue != null ? [overdueCondition('o', 'p', date, args.overdue)] : [];
-    const page = await searchOrganizations(sqlOf(ctx.em), { date, first, after, level: args.level ?? null, under, search: words, conditions });
+    const page = await searchOrganizations(sqlOf(ctx.em), { date, first, after, level: args.level ?? null, under, underInclusive: scoped.inclusive, search: words, conditions });
     return toConnection(toPage(page.rows, first, after, page.total, (r) => [r.sortKey, r.id], (r) => OrganizationType.from(r, date)));
   }
 

@@ -3,6 +3,7 @@ import { ConnectionType } from '../common/connection';
 import { DateScalar } from '../common/dates';
 import { toGlobalId, viewGlobalId } from '../common/global-id';
 import { Node } from '../common/node';
+import type { ScopeRef } from '../common/scope-ref';
 import { OrganizationLevel } from './organization.levels';
 import { membersOn, type DatedMembers } from './organization.members';
 import type { OrganizationRow } from './organization.repository';
@@ -74,6 +75,11 @@ export class OrganizationType {
 
   @Field(() => Int, { description: 'Optimistic-locking version: send it back with updates.' })
   version!: number;
+
+  /** Access control (src/common/scope-ref.ts): the organisation itself, on the date read. */
+  scopeRef(): ScopeRef {
+    return { kind: 'organization', id: this.uuid, date: this.asOf, type: 'Organization' };
+  }
 
   static from(row: OrganizationRow, asOf: string): OrganizationType {
     const o = new OrganizationType();

@@ -34,8 +34,12 @@ export class ProgressResolver {
     @Ctx() ctx: Context,
   ) {
     const id = fromGlobalIdOf('Organization', under, 'under');
-    if (!(await ctx.loaders.organizations.byId.load(id))) throw clientError('NOT_FOUND', 'No organisation with that id', { argument: 'under' });
-    return progressOf(ctx, id, scope ?? ProgressScopeEnum.SUBTREE, asOf ?? ctx.today);
+    const date = asOf ?? ctx.today;
+    // Outside the viewer's scope on that date (or seen by name only) is the same as no such organisation.
+    if (!(await ctx.loaders.organizations.byId.load(id)) || (await ctx.access.organization(id, date)) !== 'full') {
+      throw clientError('NOT_FOUND', 'No organisation with that id', { argument: 'under' });
+    }
+    return progressOf(ctx, id, scope ?? ProgressScopeEnum.SUBTREE, date);
   }
 
   @FieldResolver(() => Int, { description: 'Expected congresses not held on the date whose planned start is within the next `days` days.' })

@@ -59,7 +59,9 @@ export class RestructuringResolver {
   @Query(() => RestructuringConnection, { description: 'Restructurings, latest effective date first (undecided first of all).' })
   async restructurings(@Args() args: RestructuringsArgs, @Ctx() ctx: Context): Promise<RestructuringConnection> {
     const { first, after } = parsePage(args, ['string', 'string']);
-    const under = args.under ? fromGlobalIdOf('Organization', args.under, 'under') : null;
+    const scoped = await ctx.access.under(args.under ? fromGlobalIdOf('Organization', args.under, 'under') : null, ctx.today);
+    if (!scoped) return toConnection(toPage([], first, after, 0, () => [], (r: never) => r));
+    const under = scoped.id;
     const page = await searchRestructurings(sqlOf(ctx.em), { under, status: args.status ?? null, kind: args.kind ?? null, from: args.from ?? null, to: args.to ?? null, first, after });
     for (const r of page.rows) ctx.loaders.restructurings.byId.prime(r.id, r);
     return toConnection(toPage(page.rows, first, after, page.total, (r) => [r.sortValue, r.id], (r) => RestructuringType.from(r, ctx.today)));

@@ -1,3 +1,4 @@
+import type { ScopeRef } from '../common/scope-ref';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { ConnectionType } from '../common/connection';
@@ -21,6 +22,11 @@ export class RestructuringType implements Node {
   @Field(() => ID)
   get id(): string {
     return toGlobalId('Restructuring', this.uuid);
+  }
+
+  /** Access control: visible when any participant ever sat in the viewer's scope. */
+  scopeRef(): ScopeRef {
+    return { kind: 'restructuring', id: this.uuid };
   }
 
   @Field(() => RestructuringKind) kind!: RestructuringKind;
@@ -59,6 +65,11 @@ export class RestructuringParticipantType {
   @Field(() => ParticipantRole) role!: ParticipantRole;
   @Field(() => String, { nullable: true, description: 'RENAME: the new name.' }) newName!: string | null;
   @Field({ description: 'A target the restructuring itself creates.' }) created!: boolean;
+
+  /** Access control: a participant outside the viewer's scope is left out (its organisation is not found). */
+  scopeRef(): ScopeRef {
+    return { kind: 'organization', id: this.row.organizationId, date: this.row.role === 'SOURCE' ? this.beforeAsOf : this.asOf, type: 'Organization' };
+  }
 
   static from(row: ParticipantRow, asOf: string, beforeAsOf: string = asOf): RestructuringParticipantType {
     return Object.assign(new RestructuringParticipantType(), { row, asOf, beforeAsOf, role: row.role, newName: row.newName, created: row.createdByRestructuring });

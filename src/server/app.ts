@@ -5,8 +5,11 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
-import type { Config } from '../config';
-import { ANONYMOUS, type Kernel } from '../common/kernel';
+import { DEFAULT_LIMITS, type Config } from '../config';
+import type { Kernel } from '../common/kernel';
+import { authenticate } from '../access/access.authenticate';
+import { createAccess } from '../access/access.scope';
+import { sqlOf } from '../common/sql';
 import { requestLogger, type Logger } from '../common/log';
 import { requestScope } from '../common/request-scope';
 import { buildAppSchema, printAppSchema } from '../schema';
@@ -15,12 +18,18 @@ import { createErrorFormatter, jsonErrorHandler, notFound, requireJsonBody } fro
 import { explorerHtml } from './explorer';
 import { isDatabaseUnavailable, outagePlugin, unavailableError } from './unavailable';
 import { inputGuardPlugin } from './input-guard';
+import { createBudget } from './limits.budget';
+import { limitsPlugin } from './limits.plugin';
+import { shapeRules } from './limits.validation';
 
 export interface AppDeps {
   orm: MikroORM;
   /** The write path (src/kernel.ts createAppKernel). */
   kernel: Kernel;
-  config: Pick<Config, 'introspection' | 'sqlStatementHeader'>;
+  config: Pick<Config, 'introspection' | 'sqlStatementHeader' | 'anonymousRole'> & {
+    /** Limits for clients (src/server/limits.*.ts); default: DEFAULT_LIMITS. */
+    limits?: Config['limits'];
+  };
   logger: Logger;
   today: () => string;
   ready: () => Promise<boolean>;
@@ -34,7 +43,7 @@ function requestContext(logger: Logger): express.RequestHandler {
     const given = req.header('x-request-id');
     const requestId = given && REQUEST_ID_RE.test(given) ? given : crypto.randomUUID();
     res.setHeader('x-request-id', requestId);
-    requestScope.run({ requestId, logger: requestLogger(logger, { requestId }), statements: 0 }, next);
+    requestScope.run({ requestId, logger: requestLogger(logger, { requestId }), statements: 0, clientIp: req.ip ?? req.socket.remoteAddress }, next);
   };
 }
 
@@ -54,9 +63,14 @@ function sqlStatementHeader(): ApolloServerPlugin<Context> {
 export async function createApp(deps: AppDeps) {
   const schema = await buildAppSchema();
   const sdl = await printAppSchema();
+  const limits = deps.config.limits ?? DEFAULT_LIMITS;
+  const budget = createBudget({ perMinute: limits.costBudgetPerMinute, redisUrl: limits.redisUrl, keyPrefix: limits.redisKeyPrefix, logger: deps.logger });
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: deps.config.introspection,
+    // Shape limits before anything runs: tokens while parsing, depth, aliases and directives while validating.
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: shapeRules(limits),
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false, // main.ts owns SIGINT/SIGTERM and closes HTTP, GraphQL, pool and database in order
     formatError: createErrorFormatter(deps.logger),
@@ -66,6 +80,8 @@ export async function createApp(deps: AppDeps) {
       ApolloServerPluginCacheControlDisabled(),
       outagePlugin<Context>(),
       inputGuardPlugin<Context>(),
+      // After outagePlugin: its willSendResponse replaces the body, this one adds `extensions.cost` to what is sent.
+      limitsPlugin(limits, budget),
       ...(deps.config.sqlStatementHeader ? [sqlStatementHeader()] : []),
     ],
   });
@@ -104,17 +120,22 @@ export async function createApp(deps: AppDeps) {
       },
     }),
     expressMiddleware(apollo, {
-      context: async () => {
+      context: async ({ req }) => {
         const scope = requestScope.getStore();
         try {
           const em = deps.orm.em.fork();
+          const sql = sqlOf(em);
+          const viewer = await authenticate(sql, req.header('authorization'), { anonymousRole: deps.config.anonymousRole }, () => sqlOf(deps.orm.em.fork()));
+          const today = deps.today();
+          const loaders = createLoaders(em);
           return {
             em,
             kernel: deps.kernel,
-            viewer: ANONYMOUS,
-            loaders: createLoaders(em),
+            viewer,
+            access: createAccess(sql, viewer, today, loaders.organizations.placementAt),
+            loaders,
             requestId: scope?.requestId ?? crypto.randomUUID(),
-            today: deps.today(),
+            today,
             logger: scope?.logger ?? deps.logger,
           };
         } catch (err) {

@@ -4,7 +4,9 @@ import { sqlOf } from '../common/sql';
 import { createCongressLoaders } from '../congress/congress.loaders';
 import { createOrganizationLoaders } from '../organization/organization.loaders';
 import { createProgressLoaders } from '../progress/progress.loaders';
+import { createReadinessLoaders } from '../readiness/readiness.loaders';
 import { createRestructuringLoaders } from '../restructuring/restructuring.loaders';
+import { createRiskLoaders } from '../risk/risk.loaders';
 
 export type { Context, Loaders } from '../common/context';
 
@@ -15,13 +17,19 @@ export function createLoaders(em: EntityManager): Loaders {
   const congresses = createCongressLoaders(sql);
   const restructurings = createRestructuringLoaders(sql);
   const progress = createProgressLoaders(sql, congresses);
+  const readiness = createReadinessLoaders(sql);
+  const risks = createRiskLoaders(sql);
   return {
     organizations,
     congresses,
     restructurings,
     progress,
+    readiness,
+    risks,
     clearAll() {
       progress.clearAll();
+      readiness.clearAll();
+      risks.clearAll();
       organizations.clearAll();
       congresses.clearAll();
       restructurings.clearAll();

@@ -8,6 +8,7 @@ import { ERROR_CODES, type ErrorCode } from '../common/errors';
 import type { Logger } from '../common/log';
 import { requestScope } from '../common/request-scope';
 import { describeOutage, isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailableFormatted } from './unavailable';
+import { limitRefusal } from './limits.validation';
 
 /** Apollo's own codes for a malformed request, all the client's fault. */
 const CLIENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_NOT_FOUND']);
@@ -26,6 +27,9 @@ export function createErrorFormatter(logger: Logger) {
     if (original instanceof ArgumentValidationError) {
       return { message: 'Invalid argument', locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
     }
+    // Limits refused while parsing or validating (tokens, depth, aliases, directives): QUERY_TOO_COMPLEX, not Apollo's code.
+    const limited = limitRefusal(error);
+    if (limited) return { ...limited, locations: formatted.locations };
     if (code && CLIENT_CODES.has(code)) {
       // What names the input at fault stays (`argument`, `field`); anything else an inner layer attached does not.
       const { argument, field } = (formatted.extensions ?? {}) as { argument?: unknown; field?: unknown };

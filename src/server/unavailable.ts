@@ -27,6 +27,9 @@ const OUTAGE_SQLSTATES = new Set(['53300', '57P01', '57P02', '57P03', '57P05']);
 const DRIVER_MESSAGES =
   /(?:^| - )(?:Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|Transaction query already complete)/;
 
+/** PostgreSQL's message for a statement its `statement_timeout` cancelled (after knex's `<query text> - ` prefix). */
+const STATEMENT_TIMEOUT = /(?:^| - )canceling statement due to statement timeout$/;
+
 /**
  * Whether an error means the database cannot be reached or cannot take the request now (retryable), rather than
  * a fault of the statement or of the code. Looks through the wrappers on the way (GraphQL's `originalError`,
@@ -38,6 +41,9 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   const code = typeof e.code === 'string' ? e.code : '';
   if (NETWORK_CODES.has(code)) return true;
   if (/^[0-9A-Z]{5}$/.test(code) && (code.startsWith('08') || OUTAGE_SQLSTATES.has(code))) return true;
+  // A statement cancelled at the pool's statement timeout (STATEMENT_TIMEOUT_MS, src/database/orm.ts): the database is
+  // too busy, or a lock held too long, to answer in time; a retry later may pass. (57014 is also an operator's cancel.)
+  if (code === '57014' && typeof e.message === 'string' && STATEMENT_TIMEOUT.test(e.message)) return true;
   // A FATAL (or PANIC) report from the server ends the session: whatever its code (database not accepting
   // connections, authentication, ...), this request cannot be served by this database now.
   if (e.severity === 'FATAL' || e.severity === 'PANIC') return true;

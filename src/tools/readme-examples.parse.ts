@@ -4,13 +4,25 @@ import { parse, print } from 'graphql';
  * The README's examples: every ```graphql block is followed by a ```json block holding what the server answers,
  * on the demo data seeded with the `TODAY` the README names (`TODAY=YYYY-MM-DD npm start`). Read by the docs test
  * (which compares) and by `npm run docs:examples` (which rewrites the json blocks).
+ *
+ * Every example names the token it is sent with on its first line, a GraphQL comment:
+ * `# Authorization: Bearer $ADMIN_TOKEN` or `# Authorization: Bearer $VIEWER_TOKEN` — the demo tokens `npm start`
+ * prints (the VIEWER's scope is DBTC, Đảng bộ Bộ Tài chính). An example without one is refused.
  */
+
+/** The demo tokens an example may be sent with (`$ADMIN_TOKEN`, `$VIEWER_TOKEN`). */
+export const EXAMPLE_TOKENS = ['ADMIN', 'VIEWER'] as const;
+export type ExampleToken = (typeof EXAMPLE_TOKENS)[number];
+
+const TOKEN_LINE = /^#\s*Authorization:\s*Bearer\s+\$([A-Z]+)_TOKEN\s*$/;
 
 export interface ReadmeExample {
   /** The heading the example sits under (numbered when a heading holds several). */
   title: string;
   /** 1-based line of the ```graphql fence. */
   line: number;
+  /** The demo token it is sent with (its first line, `# Authorization: Bearer $ADMIN_TOKEN`). */
+  token: ExampleToken;
   query: string;
   /** The json block parsed, or why it does not parse. */
   expected: { ok: true; value: unknown } | { ok: false; error: string };
@@ -54,7 +66,20 @@ function blocksOf(markdown: string): Block[] {
   return blocks;
 }
 
-/** Every example, in order. Throws when a ```graphql block is not immediately followed by its ```json block. */
+/** Which demo token a ```graphql block names on its first line; throws when it names none. */
+function tokenOf(query: string, line: number): ExampleToken {
+  const first = query.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const m = TOKEN_LINE.exec(first);
+  const known = EXAMPLE_TOKENS.map((t) => `$${t}_TOKEN`).join(', ');
+  if (!m) throw new Error(`README line ${line}: a \`\`\`graphql example must start with the token it is sent with, a comment "# Authorization: Bearer $ADMIN_TOKEN" (one of ${known}).`);
+  if (!(EXAMPLE_TOKENS as readonly string[]).includes(m[1])) throw new Error(`README line ${line}: unknown token $${m[1]}_TOKEN (one of ${known}).`);
+  return m[1] as ExampleToken;
+}
+
+/**
+ * Every example, in order. Throws when a ```graphql block is not immediately followed by its ```json block, or does
+ * not start with the token it is sent with.
+ */
 export function readmeExamples(markdown: string): ReadmeExample[] {
   const blocks = blocksOf(markdown);
   const examples: ReadmeExample[] = [];
@@ -71,7 +96,8 @@ export function readmeExamples(markdown: string): ReadmeExample[] {
     } catch (err) {
       expected = { ok: false, error: `the json block at line ${next.line} does not parse: ${(err as Error).message}` };
     }
-    examples.push({ title: b.heading, line: b.line, query: markdown.slice(b.start, b.end), expected, output: { start: next.start, end: next.end } });
+    const query = markdown.slice(b.start, b.end);
+    examples.push({ title: b.heading, line: b.line, token: tokenOf(query, b.line), query, expected, output: { start: next.start, end: next.end } });
   });
   const seen = new Map<string, number>();
   for (const e of examples) seen.set(e.title, (seen.get(e.title) ?? 0) + 1);
@@ -95,15 +121,32 @@ export function readmeToday(markdown: string): string {
   return [...dates][0];
 }
 
-/** The queries the README sends with curl (`-d '{"query": …}'` in ```sh blocks). */
-export function curlQueries(markdown: string): string[] {
-  const queries: string[] = [];
+/**
+ * The queries the README sends with curl (`-d '{"query": …}'` in ```sh blocks), each with the demo token of its
+ * `-H "Authorization: Bearer $ADMIN_TOKEN"` (null: the command sends none).
+ */
+export function curlQueries(markdown: string): { query: string; token: string | null }[] {
+  const queries: { query: string; token: string | null }[] = [];
   for (const b of blocksOf(markdown).filter((b) => b.lang === 'sh' || b.lang === 'bash')) {
     const text = markdown.slice(b.start, b.end).replace(/\\\n\s*/g, ' ');
-    if (!/\bcurl\b/.test(text)) continue;
-    for (const m of text.matchAll(/(?:-d|--data(?:-raw)?)\s+'([^']*)'/g)) queries.push((JSON.parse(m[1]) as { query: string }).query);
+    for (const command of text.split('\n')) {
+      if (!/\bcurl\b/.test(command)) continue;
+      const token = /-H\s+["']Authorization:\s*Bearer\s+\$([A-Z]+)_TOKEN["']/i.exec(command)?.[1] ?? null;
+      for (const m of command.matchAll(/(?:-d|--data(?:-raw)?)\s+'([^']*)'/g)) queries.push({ query: (JSON.parse(m[1]) as { query: string }).query, token });
+    }
   }
   return queries;
+}
+
+/**
+ * What the README shows of a response: all of it but `extensions.cost` (every response carries it; its budget and
+ * reset time change from one request to the next).
+ */
+export function documented(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || !('extensions' in body)) return body;
+  const { extensions, ...rest } = body as { extensions?: Record<string, unknown> };
+  const { cost: _cost, ...others } = extensions ?? {};
+  return Object.keys(others).length ? { ...rest, extensions: others } : rest;
 }
 
 /** Whether two documents are the same operation (layout and comments aside). */

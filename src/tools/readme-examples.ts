@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -5,13 +6,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
-import { curlQueries, readmeExamples, readmeToday, sameQuery, withOutputs } from './readme-examples.parse';
+import { issueDemoTokens } from '../access/principal.service';
+import { systemViewer } from '../common/kernel';
+import { silentLogger } from '../common/log';
+import { DEMO_VIEWER_SCOPE } from '../database';
+import { initOrm } from '../database/orm';
+import { createAppKernel } from '../kernel';
+import { curlQueries, documented, readmeExamples, readmeToday, sameQuery, withOutputs, type ExampleToken } from './readme-examples.parse';
 
 /**
  * `npm run docs:examples [-- --check] [README.md]`: runs every example of the README against a fresh demo (the
  * server itself, `dist/src/main.js`, seeded with the README's TODAY on a scratch database) and rewrites each
- * example's ```json block with what the server answers. With `--check`, rewrites nothing and exits 1 when the README
- * differs. The scratch database is a new database on DATABASE_URL's server when it is set, else an embedded server
+ * example's ```json block with what the server answers (without `extensions.cost`). Each example is sent with the demo
+ * token its first line names: on the embedded server, those `npm start` prints; on DATABASE_URL's server (where the
+ * server issues none), the same demo principals made the same way. With `--check`, rewrites nothing and exits 1 when
+ * the README differs. The scratch database is a new database on DATABASE_URL's server when it is set, else an embedded server
  * in a temporary directory; either is removed afterwards.
  */
 
@@ -26,7 +35,9 @@ async function main() {
   const examples = readmeExamples(markdown);
   const today = readmeToday(markdown);
   for (const q of curlQueries(markdown)) {
-    if (!examples.some((e) => sameQuery(e.query, q))) throw new Error(`The curl example's query is none of the README's examples:\n${q}`);
+    if (!examples.some((e) => sameQuery(e.query, q.query) && e.token === q.token)) {
+      throw new Error(`The curl example's query (with ${q.token ? `$${q.token}_TOKEN` : 'no token'}) is none of the README's examples:\n${q.query}`);
+    }
   }
 
   const { default: stringify } = await import('json-stringify-pretty-compact');
@@ -35,8 +46,12 @@ async function main() {
   const changed: string[] = [];
   try {
     for (const e of examples) {
-      const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: e.query }) });
-      const body = (await res.json()) as { errors?: unknown[] };
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.tokens[e.token]}` },
+        body: JSON.stringify({ query: e.query }),
+      });
+      const body = documented(await res.json()) as { errors?: unknown[] };
       if (body.errors) process.stderr.write(`note: "${e.title}" (line ${e.line}) answers with errors: ${JSON.stringify(body.errors)}\n`);
       const text = stringify(body, { maxLength: WIDTH, indent: 2 });
       outputs.push(text);
@@ -68,10 +83,13 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The real server on a scratch database, seeded with the demo as of `today`. */
-async function startDemoServer(today: string): Promise<{ url: string; stop(): Promise<void> }> {
+type DemoServer = { url: string; tokens: Record<ExampleToken, string>; stop(): Promise<void> };
+
+/** The real server on a scratch database, seeded with the demo as of `today`, and its demo tokens. */
+async function startDemoServer(today: string): Promise<DemoServer> {
   const cleanups: (() => Promise<void>)[] = [];
-  const env: NodeJS.ProcessEnv = { ...process.env, TODAY: today, SEED_DEMO: 'true', HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  // A budget per minute the examples cannot spend, whatever their number (the cost is left out of the outputs).
+  const env: NodeJS.ProcessEnv = { ...process.env, TODAY: today, SEED_DEMO: 'true', HOST: '127.0.0.1', LOG_LEVEL: 'warn', COST_BUDGET_PER_MINUTE: '1000000000' };
   const given = process.env.DATABASE_URL;
   if (given) {
     const database = `daihoi_docs_${process.pid}_${Date.now()}`;
@@ -88,9 +106,11 @@ async function startDemoServer(today: string): Promise<{ url: string; stop(): Pr
   const port = await freePort();
   env.PORT = String(port);
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'main.js')], { env, cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'main.js')], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async () => {
     await stopChild(child, exited);
@@ -98,11 +118,42 @@ async function startDemoServer(today: string): Promise<{ url: string; stop(): Pr
   };
   try {
     await waitReady(url, exited, () => stderr);
+    const tokens = given ? await issueTokens(env.DATABASE_URL!, today) : await printedTokens(() => stdout, exited);
+    return { url, tokens, stop };
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url, stop };
+}
+
+/** The demo tokens the embedded server prints once it serves (`daihoi: demo ADMIN token:  dh_…`). */
+async function printedTokens(stdout: () => string, exited: Promise<number | null>): Promise<Record<ExampleToken, string>> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && !gone) {
+    const admin = /^daihoi: demo ADMIN token:\s+(dh_\S+)$/m.exec(stdout())?.[1];
+    const viewer = /^daihoi: demo VIEWER token \(scope [^)]*\):\s+(dh_\S+)$/m.exec(stdout())?.[1];
+    if (admin && viewer) return { ADMIN: admin, VIEWER: viewer };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the server did not print its demo tokens:\n${stdout()}`);
+}
+
+/** On DATABASE_URL's server, which prints no demo tokens: the demo principals, made as demo mode makes them. */
+async function issueTokens(url: string, today: string): Promise<Record<ExampleToken, string>> {
+  const orm = await initOrm(url, { poolMax: 2, logger: silentLogger });
+  try {
+    const kernel = createAppKernel(orm, { logger: silentLogger });
+    return await kernel.withTransaction({ operation: 'demoTokens', viewer: systemViewer('demo'), today }, async (tx) => {
+      const [scope] = await tx.sql<{ id: string }>(`select id from organization where code = ?`, [DEMO_VIEWER_SCOPE]);
+      if (!scope) throw new Error(`the demo has no organisation ${DEMO_VIEWER_SCOPE}, the demo VIEWER's scope`);
+      const t = await issueDemoTokens(tx, scope.id);
+      return { ADMIN: t.admin, VIEWER: t.viewer };
+    });
+  } finally {
+    await orm.close(true);
+  }
 }
 
 async function waitReady(url: string, exited: Promise<number | null>, stderr: () => string) {

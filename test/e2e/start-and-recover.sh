@@ -3,6 +3,9 @@
 # tree; a second server on the same PORT exits non-zero with a clear message (stopping the PostgreSQL it started)
 # while the first keeps serving, and so does one on the same DATA_DIR (without touching the first's PostgreSQL); a second start reuses the data; after `kill -9` of the service the next start
 # recovers; SIGTERM and SIGINT to `npm start` itself stop node and PostgreSQL and free both ports.
+# Access: every /graphql request carries the demo ADMIN token the start printed (`daihoi: demo ADMIN token:  dh_…`);
+# without a token the answer is 401; the demo VIEWER token is a VIEWER; a restart issues new demo tokens and the old
+# ones answer 401.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT=${E2E_PORT:-4799}
@@ -34,10 +37,29 @@ wait_ready() { # PID of the process that must stay alive meanwhile
   echo "server did not become ready:"; tail -30 "$LOG"; return 1
 }
 
+ADMIN_TOKEN=""
+VIEWER_TOKEN=""
+# The demo tokens of the start that printed its tokens after the first $1 ADMIN lines of the log (stdout lands
+# there too; it is printed just after /readyz starts answering, so wait for it).
+read_tokens() {
+  local before=$1
+  for _ in $(seq 1 60); do
+    if [ "$(grep -c '^daihoi: demo ADMIN token:' "$LOG" || true)" -gt "$before" ]; then
+      ADMIN_TOKEN=$(grep '^daihoi: demo ADMIN token:' "$LOG" | tail -1 | grep -o 'dh_[A-Za-z0-9_-]*')
+      VIEWER_TOKEN=$(grep '^daihoi: demo VIEWER token' "$LOG" | tail -1 | grep -o 'dh_[A-Za-z0-9_-]*$')
+      [ ${#ADMIN_TOKEN} -eq 46 ] && [ ${#VIEWER_TOKEN} -eq 46 ] && return 0
+    fi
+    sleep 0.5
+  done
+  echo "the start printed no demo tokens:"; tail -30 "$LOG"; return 1
+}
+token_lines() { local n; n=$(grep -c '^daihoi: demo ADMIN token:' "$LOG" 2>/dev/null) || true; echo "${n:-0}"; }
+
 start() {
+  local before; before=$(token_lines)
   PORT=$PORT EMBEDDED_PG_PORT=$PG_PORT DATA_DIR=$DATA_DIR node dist/src/main.js >>"$LOG" 2>&1 &
   PID=$!
-  wait_ready "$PID"
+  wait_ready "$PID" && read_tokens "$before"
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -46,8 +68,26 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 postgres_on() { pgrep -f -- "-D $1/pgdata" >/dev/null 2>&1; }
 
 query() {
-  curl -sf "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' \
+  curl -sf "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' -H "Authorization: Bearer $ADMIN_TOKEN" \
     -d '{"query":"{ organization(code: \"KCQTW\", asOf: \"2024-12-04\") { name children(first: 50) { totalCount nodes { name level } } } }"}'
+}
+
+# HTTP status of `{ viewer { role } }` sent with the token $1 (none when empty); the body in $DATA_DIR/viewer.json.
+viewer_status() {
+  local auth=()
+  [ -n "$1" ] && auth=(-H "Authorization: Bearer $1")
+  curl -s -o "$DATA_DIR/viewer.json" -w '%{http_code}' "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' ${auth[@]+"${auth[@]}"} \
+    -d '{"query":"{ viewer { role } }"}'
+}
+
+check_access() {
+  local status
+  status=$(viewer_status "")
+  [ "$status" = 401 ] && grep -q '"code":"UNAUTHENTICATED"' "$DATA_DIR/viewer.json" || { echo "no token: HTTP $status $(cat "$DATA_DIR/viewer.json")"; return 1; }
+  status=$(viewer_status "$ADMIN_TOKEN")
+  [ "$status" = 200 ] && grep -q '"role":"ADMIN"' "$DATA_DIR/viewer.json" || { echo "demo ADMIN token: HTTP $status $(cat "$DATA_DIR/viewer.json")"; return 1; }
+  status=$(viewer_status "$VIEWER_TOKEN")
+  [ "$status" = 200 ] && grep -q '"role":"VIEWER"' "$DATA_DIR/viewer.json" || { echo "demo VIEWER token: HTTP $status $(cat "$DATA_DIR/viewer.json")"; return 1; }
 }
 
 check_tree() {
@@ -58,6 +98,9 @@ check_tree() {
 
 echo "e2e: first start (initdb, migrate, seed)"
 start; check_tree
+
+echo "e2e: no token → 401; the demo tokens are an ADMIN and a VIEWER"
+check_access || fail "access"
 
 echo "e2e: a second server on the same PORT exits non-zero with a clear message; the first keeps serving"
 SECOND_LOG="$DATA_DIR2/second.log"
@@ -85,8 +128,14 @@ check_tree
 kill -TERM "$PID"; wait "$PID" || true; PID=""
 grep -q '"msg":"stopped"' "$LOG" || { echo "no clean stop on SIGTERM"; tail -20 "$LOG"; exit 1; }
 
-echo "e2e: second start reuses the data"
-start; check_tree
+echo "e2e: second start reuses the data, with new demo tokens (the old ones → 401)"
+OLD_ADMIN_TOKEN=$ADMIN_TOKEN; OLD_VIEWER_TOKEN=$VIEWER_TOKEN
+start; check_tree; check_access || fail "access after a restart"
+[ "$ADMIN_TOKEN" != "$OLD_ADMIN_TOKEN" ] && [ "$VIEWER_TOKEN" != "$OLD_VIEWER_TOKEN" ] || fail "the demo tokens did not change across a restart"
+status=$(viewer_status "$OLD_ADMIN_TOKEN")
+[ "$status" = 401 ] || fail "the previous start's ADMIN token still answers (HTTP $status): $(cat "$DATA_DIR/viewer.json")"
+status=$(viewer_status "$OLD_VIEWER_TOKEN")
+[ "$status" = 401 ] || fail "the previous start's VIEWER token still answers (HTTP $status): $(cat "$DATA_DIR/viewer.json")"
 if grep -c 'initialising a new embedded PostgreSQL cluster' "$LOG" | grep -qv '^1$'; then echo "data was not reused"; exit 1; fi
 if grep -c 'demo seed loaded' "$LOG" | grep -qv '^1$'; then echo "seed ran twice"; exit 1; fi
 
@@ -101,9 +150,11 @@ kill -INT "$PID"; wait "$PID" || true; PID=""
 # PostgreSQL.
 for SIG in TERM INT; do
   echo "e2e: SIG$SIG to npm start stops node and PostgreSQL and frees both ports"
+  BEFORE=$(token_lines)
   PORT=$PORT EMBEDDED_PG_PORT=$PG_PORT DATA_DIR=$DATA_DIR npm start >>"$LOG" 2>&1 &
   PID=$!
   wait_ready "$PID" || fail "npm start did not serve"
+  read_tokens "$BEFORE" || fail "npm start printed no demo tokens"
   check_tree
   NODE_PID=$(pgrep -P "$PID" | head -1)
   grep -q 'dist/src/main.js' "/proc/$NODE_PID/cmdline" 2>/dev/null || fail "npm's child is not node: $(tr '\0' ' ' <"/proc/$NODE_PID/cmdline")"

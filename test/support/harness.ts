@@ -3,8 +3,10 @@ import crypto from 'node:crypto';
 import type { Server } from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { systemViewer, type Kernel, type TreeLockMode, type Tx } from '../../src/common/kernel';
+import { systemViewer, type Kernel, type Role, type TreeLockMode, type Tx } from '../../src/common/kernel';
+import { createPrincipal } from '../../src/access/principal.service';
 import { silentLogger, type Logger } from '../../src/common/log';
+import { DEFAULT_LIMITS, type LimitsConfig } from '../../src/config';
 import { databaseReady, initOrm } from '../../src/database/orm';
 import { findDrift, type Drift } from '../../src/progress/progress.rebuild';
 import { sqlOf } from '../../src/common/sql';
@@ -15,9 +17,20 @@ import { adminQuery, runPrefix, templateName, withDatabase } from './databases';
 
 export interface GqlResult<T = any> {
   status: number;
-  body: { data?: T; errors?: { message: string; path?: string[]; extensions?: { code?: string } & Record<string, unknown> }[] };
+  /** The response body, but for `extensions.cost` (in `cost`), so tests can compare bodies whole. */
+  body: { data?: T; errors?: { message: string; path?: string[]; extensions?: { code?: string } & Record<string, unknown> }[]; extensions?: Record<string, unknown> };
   /** SQL statements the server sent to PostgreSQL for this request, counted at the driver. */
   statements: number;
+  /** The response's `extensions.cost` (src/server/limits.plugin.ts). */
+  cost?: { requested: number; limit?: number; remaining?: number; resetAt?: string };
+}
+
+/** Takes `extensions.cost` out of a response body (dropping `extensions` when nothing else is in it). */
+export function withoutCost(json: Record<string, any>): { body: any; cost: GqlResult['cost'] } {
+  const { extensions, ...body } = json;
+  if (!extensions) return { body, cost: undefined };
+  const { cost, ...others } = extensions;
+  return { body: Object.keys(others).length ? { ...body, extensions: others } : body, cost };
 }
 
 export interface TestApp {
@@ -27,7 +40,17 @@ export interface TestApp {
   kernel: Kernel;
   /** Runs `work` in one kernel transaction (a system viewer, operation `test` unless named), as a tool would. */
   write<T>(work: (tx: Tx) => Promise<T>, opts?: { operation?: string; treeLock?: TreeLockMode }): Promise<T>;
-  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
+  /**
+   * One GraphQL request over HTTP. It carries the harness's ADMIN token unless `as` names another token (a string
+   * from `principal()`), or `null` for no Authorization header at all.
+   */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, opts?: { as?: string | null; headers?: Record<string, string> }): Promise<GqlResult<T>>;
+  /** Makes a principal through the service (as the system) and returns its token. `scope`: an organisation uuid. */
+  principal(role: Role, scope?: string | null, opts?: { name?: string; expiresAt?: Date | null }): Promise<string>;
+  /** The harness's own ADMIN token. */
+  adminToken: string;
+  /** Moves the service's "today" (requests and `write`) to `date`, as the next day would (for tests of dated steps). */
+  setToday(date: string): void;
   /** Builds a subtree through the same service the API uses; returns code → uuid. */
   tree(spec: TreeSpec, parentId?: string | null, establishedOn?: string): Promise<Map<string, string>>;
   /** Reads through a brand-new connection: what is committed, never the request's cache. */
@@ -38,26 +61,33 @@ export interface TestApp {
 }
 
 /** An API on its own fresh database (cloned from the migrated template), served over real HTTP on a free port. */
-export async function startTestApp(opts: { today?: string; logger?: Logger; acquireTimeoutMs?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { today?: string; logger?: Logger; acquireTimeoutMs?: number; anonymousRole?: 'PUBLIC' | null; limits?: Partial<LimitsConfig> } = {},
+): Promise<TestApp> {
+  // The production limits, but a budget per minute the suite's many requests cannot spend (test/limits.test.ts spends it).
+  const limits: LimitsConfig = { ...DEFAULT_LIMITS, costBudgetPerMinute: 1_000_000_000, ...opts.limits };
   const adminUrl = process.env.DAIHOI_TEST_ADMIN_URL;
   if (!adminUrl) throw new Error('DAIHOI_TEST_ADMIN_URL is not set: run the tests through jest (globalSetup).');
   const database = `${runPrefix()}${crypto.randomBytes(6).toString('hex')}`;
   const template = await ensureTemplate(adminUrl);
   await adminQuery(adminUrl, `create database ${database} template ${template}`);
   const dbUrl = withDatabase(adminUrl, database);
-  const orm = await initOrm(dbUrl, { poolMax: 10, logger: silentLogger, acquireTimeoutMs: opts.acquireTimeoutMs });
-  const today = opts.today ?? '2026-11-27';
+  const orm = await initOrm(dbUrl, { poolMax: 10, logger: silentLogger, acquireTimeoutMs: opts.acquireTimeoutMs, statementTimeoutMs: limits.statementTimeoutMs });
+  let today = opts.today ?? '2026-11-27';
   const kernel = createAppKernel(orm, { logger: opts.logger ?? silentLogger });
   const write: TestApp['write'] = (work, o = {}) =>
     kernel.withTransaction({ operation: o.operation ?? 'test', viewer: systemViewer('test'), today }, work, { treeLock: o.treeLock });
   const { app, apollo } = await createApp({
     orm,
     kernel,
-    config: { introspection: true, sqlStatementHeader: true },
+    config: { introspection: true, sqlStatementHeader: true, anonymousRole: opts.anonymousRole ?? null, limits },
     logger: opts.logger ?? silentLogger,
     today: () => today,
     ready: () => databaseReady(orm),
   });
+  const principal: TestApp['principal'] = async (role, scope = null, o = {}) =>
+    write(async (tx) => (await createPrincipal(tx, { name: o.name ?? `test ${role}`, role, scopeId: scope, expiresAt: o.expiresAt ?? null })).token, { operation: 'testPrincipal' });
+  const adminToken = await principal('ADMIN', null, { name: 'test admin' });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -69,13 +99,20 @@ export async function startTestApp(opts: { today?: string; logger?: Logger; acqu
     orm,
     kernel,
     write,
-    async gql(query, variables) {
+    adminToken,
+    principal,
+    setToday(date) {
+      today = date;
+    },
+    async gql(query, variables, o = {}) {
+      const token = o.as === undefined ? adminToken : o.as;
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(o.headers ?? {}) },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: res.status, body: (await res.json()) as GqlResult['body'], statements: Number(res.headers.get('x-sql-statements') ?? NaN) };
+      const { body, cost } = withoutCost((await res.json()) as Record<string, any>);
+      return { status: res.status, body, cost, statements: Number(res.headers.get('x-sql-statements') ?? NaN) };
     },
     async tree(spec, parentId = null, establishedOn = '2020-01-01') {
       return write((tx) => buildTree(tx, spec, { parentId, establishedOn }), { operation: 'testTree' });
@@ -126,7 +163,7 @@ async function ensureTemplate(adminUrl: string): Promise<string> {
 
 export const globalId = (type: string, uuid: string) => Buffer.from(`${type}:${uuid}`).toString('base64url');
 
-const SNAPSHOT_TABLES = [
+export const SNAPSHOT_TABLES = [
   'organization',
   'organization_placement',
   'organization_name',
@@ -145,6 +182,10 @@ const SNAPSHOT_TABLES = [
   'congress_level_rule',
   'progress_counter',
   'progress_override',
+  'readiness_report',
+  'congress_complaint_count',
+  'risk_threshold',
+  'risk_threshold_history',
 ];
 
 /** Everything the business tables hold, read through a fresh connection, for "the database is unchanged" assertions. */

@@ -11,7 +11,7 @@ import { smallTree } from './trees';
 
 /** An entity as the journal and the audit log name it: type and uuid. */
 export interface EntityKey {
-  type: 'Organization' | 'Congress' | 'Restructuring' | 'TermCalendarEntry';
+  type: 'Organization' | 'Congress' | 'Restructuring' | 'TermCalendarEntry' | 'RiskThreshold' | 'ReadinessReport' | 'CongressComplaints' | 'Principal';
   id: string;
 }
 
@@ -182,6 +182,19 @@ export const MUTATION_FIXTURES: Record<string, FixtureBuilder> = {
     };
   },
 
+  async riskThresholdSet(app) {
+    // Thresholds are shared by every fixture: this lengthens one level's stuckDays by a day from whatever it is now.
+    const { body } = await app.gql(`{ riskThresholds(term: "2025-2030") { level notScheduledWindowDays stuckDays version } }`);
+    const entry = body.data.riskThresholds.find((e: { level: string }) => e.level === 'SUB_COMMITTEE');
+    const input = { term: '2025-2030', level: 'SUB_COMMITTEE', notScheduledWindowDays: entry.notScheduledWindowDays, stuckDays: entry.stuckDays + 1, version: entry.version };
+    const key: EntityKey = { type: 'RiskThreshold', id: '2025-2030:SUB_COMMITTEE' };
+    return {
+      input,
+      refused: { ...input, version: stale(entry) },
+      outcome: async () => ({ entities: [key], changed: { ...key, field: 'stuckDays', before: entry.stuckDays, after: input.stuckDays } }),
+    };
+  },
+
   async restructuringPropose(app, p) {
     const id = await tree(app, p);
     const input = { kind: 'RENAME', title: `${p} đổi tên`, effectiveOn: '2025-09-01', rename: { organization: globalId('Organization', id('MA')), name: `Đảng ủy Bộ mới ${p}` } };
@@ -218,6 +231,34 @@ export const MUTATION_FIXTURES: Record<string, FixtureBuilder> = {
     };
   },
 
+  async principalCreate(app, p) {
+    const id = await tree(app, p);
+    const input = { name: `${p} viewer of MA`, role: 'VIEWER', scope: globalId('Organization', id('MA')) };
+    return {
+      input,
+      refused: { ...input, scope: null },
+      async outcome() {
+        const [row] = await app.readBack<{ id: string }>(`select id from principal where name = $1`, [input.name]);
+        const key: EntityKey = { type: 'Principal', id: row.id };
+        return { entities: [key], changed: { ...key, field: 'name', before: null, after: input.name } };
+      },
+    };
+  },
+
+  async principalRevoke(app, p) {
+    await app.principal('PUBLIC', null, { name: `${p} to revoke` });
+    const [row] = await app.readBack<{ id: string }>(`select id from principal where name = $1`, [`${p} to revoke`]);
+    const key: EntityKey = { type: 'Principal', id: row.id };
+    return {
+      input: { principal: globalId('Principal', row.id) },
+      refused: { principal: globalId('Principal', GHOST) },
+      async outcome() {
+        const [after] = await app.readBack<{ revokedAt: Date }>(`select revoked_at as "revokedAt" from principal where id = $1`, [row.id]);
+        return { entities: [key], changed: { ...key, field: 'revokedAt', before: null, after: after.revokedAt.toISOString() } };
+      },
+    };
+  },
+
   async restructuringCancel(app, p) {
     const { r, ma } = await renameProposal(app, p);
     const input = { id: r.id, version: r.version, reason: 'Rút đề án' };
@@ -227,4 +268,86 @@ export const MUTATION_FIXTURES: Record<string, FixtureBuilder> = {
       outcome: async () => ({ entities: [restructuring(r.id), org(ma)], changed: { ...restructuring(r.id), field: 'status', before: 'PROPOSED', after: 'CANCELLED' } }),
     };
   },
+
+  async readinessReportDraft(app, p) {
+    const { base } = await readinessReporter(app, p);
+    const input = { organization: globalId('Organization', base), narrative: `Bản nháp ${p}` };
+    return {
+      input,
+      refused: { ...input, organization: globalId('Organization', GHOST) },
+      async outcome() {
+        const r = readiness(await reportOf(app, base));
+        return { entities: [r, org(base)], changed: { ...r, field: 'status', before: null, after: 'DRAFT' } };
+      },
+    };
+  },
+
+  async readinessReportSubmit(app, p) {
+    const { base } = await readinessReporter(app, p);
+    const input = { organization: globalId('Organization', base), narrative: `Báo cáo ${p}` };
+    return {
+      input,
+      refused: { ...input, organization: globalId('Organization', GHOST) },
+      async outcome() {
+        const r = readiness(await reportOf(app, base));
+        return { entities: [r, org(base)], changed: { ...r, field: 'status', before: null, after: 'SUBMITTED' } };
+      },
+    };
+  },
+
+  async readinessReportReturn(app, p) {
+    const { base, report } = await submittedReport(app, p);
+    const input = { report, reason: `Bổ sung số liệu ${p}` };
+    return {
+      input,
+      refused: { ...input, report: globalId('ReadinessReport', GHOST) },
+      outcome: async () => ({ entities: [readiness(uuidOf(report)), org(base)], changed: { ...readiness(uuidOf(report)), field: 'status', before: 'SUBMITTED', after: 'RETURNED' } }),
+    };
+  },
+
+  async readinessReportAcknowledge(app, p) {
+    const { base, report } = await submittedReport(app, p);
+    const input = { report, version: 1 };
+    return {
+      input,
+      refused: { ...input, version: 8 },
+      outcome: async () => ({ entities: [readiness(uuidOf(report)), org(base)], changed: { ...readiness(uuidOf(report)), field: 'status', before: 'SUBMITTED', after: 'ACKNOWLEDGED' } }),
+    };
+  },
+
+  async congressComplaintsSet(app, p) {
+    const { congress: c } = await readinessReporter(app, p);
+    const input = { congress: c.id, kind: 'COMPLAINT', status: 'RECEIVED', count: 3, effectiveOn: '2025-02-01' };
+    const key: EntityKey = { type: 'CongressComplaints', id: uuidOf(c.id) };
+    return {
+      input,
+      refused: { ...input, count: -1 },
+      outcome: async () => ({ entities: [key, congress(c.id)], changed: { ...key, field: 'COMPLAINT.RECEIVED', before: 0, after: 3 } }),
+    };
+  },
 };
+
+const readiness = (id: string): EntityKey => ({ type: 'ReadinessReport', id });
+
+/** A base committee (MA-B1 of the small tree) with its congress scheduled: it reports its readiness to MA. */
+async function readinessReporter(app: TestApp, p: string): Promise<{ base: string; congress: CongressRef }> {
+  const id = await tree(app, p);
+  const c = await schedule(app, id('MA-B1'), '2025-06-10', '2025-06-11');
+  return { base: id('MA-B1'), congress: c };
+}
+
+/** The report's uuid (the one version or draft of the organisation). */
+async function reportOf(app: TestApp, orgId: string): Promise<string> {
+  const [row] = await app.readBack<{ id: string }>(`select id from readiness_report where organization_id = $1 order by version desc limit 1`, [orgId]);
+  return row.id;
+}
+
+/** A reporter with version 1 submitted (through the API): its global id. */
+async function submittedReport(app: TestApp, p: string): Promise<{ base: string; report: string }> {
+  const { base } = await readinessReporter(app, p);
+  const { body } = await app.gql(`mutation($input: ReadinessReportSubmitInput!) { readinessReportSubmit(input: $input) { report { id } userErrors { code message } } }`, {
+    input: { organization: globalId('Organization', base), narrative: `Báo cáo ${p}` },
+  });
+  if (body.errors || body.data.readinessReportSubmit.userErrors.length) throw new Error(JSON.stringify(body.errors ?? body.data.readinessReportSubmit.userErrors));
+  return { base, report: body.data.readinessReportSubmit.report.id };
+}

@@ -1,0 +1,78 @@
+import { UserErrorException } from '../common/errors';
+import type { DomainChange } from '../common/journal';
+import type { JournalConsumer, Tx } from '../common/kernel';
+
+/**
+ * The write side of access control, from the journal (so a mutation cannot forget it): before COMMIT, every
+ * organisation a scoped writer's transaction changes must lie inside its scope's subtree today (where it stands, or
+ * stood last). The organisations a change concerns are its `authority` when it names one, else:
+ * - a restructuring proposed or cancelled: its SOURCE and MOVED participants and the TARGET it renames (what the
+ *   proposer decides for; the receiving side may lie outside — whoever approves must hold every participant);
+ * - a restructuring approved or applied: every participant, with old and new parents; an organisation the
+ *   restructuring creates counts by its new parent (it is not in the tree until applied);
+ * - anything else: `organizations`, and the organisations of its Organization, Congress and ReadinessReport
+ *   entities. Principals, the term calendar and risk thresholds are ADMIN's alone.
+ * Outside: FORBIDDEN in `userErrors`, and nothing is written.
+ */
+const ADMIN_ENTITIES = new Set(['Principal', 'TermCalendarEntry', 'RiskThreshold']);
+const SKIPPED: ReadonlySet<DomainChange['kind']> = new Set(['PendingClaimed', 'PendingReleased']);
+
+async function concerned(tx: Tx, change: DomainChange): Promise<string[]> {
+  if (change.authority) return change.authority;
+  const restructurings = change.entities.filter((e) => e.type === 'Restructuring').map((e) => e.id);
+  if (change.kind === 'RestructuringProposed' || change.kind === 'RestructuringCancelled') {
+    const rows = await tx.sql<{ id: string }>(
+      `select organization_id as id from restructuring_participant
+        where restructuring_id = any(?::uuid[]) and (role in ('SOURCE','MOVED') or (role = 'TARGET' and new_name is not null))`,
+      [restructurings],
+    );
+    return rows.map((r) => r.id);
+  }
+  if (change.kind === 'RestructuringApproved' || change.kind === 'RestructuringApplied') {
+    const rows = await tx.sql<{ id: string }>(
+      `select x.id from restructuring_participant rp
+         cross join lateral (values (rp.organization_id), (rp.new_parent_id), (rp.old_parent_id)) as x(id)
+        where rp.restructuring_id = any(?::uuid[]) and x.id is not null
+          and x.id not in (select c.organization_id from restructuring_participant c where c.restructuring_id = rp.restructuring_id and c.created_by_restructuring)`,
+      [restructurings],
+    );
+    return rows.map((r) => r.id);
+  }
+  const ids = [...change.organizations, ...change.entities.filter((e) => e.type === 'Organization').map((e) => e.id)];
+  const congresses = change.entities.filter((e) => e.type === 'Congress').map((e) => e.id);
+  if (congresses.length) {
+    const rows = await tx.sql<{ id: string }>(`select organization_id as id from congress where id = any(?::uuid[])`, [congresses]);
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+export function createAccessConsumer(): JournalConsumer {
+  return {
+    name: 'access',
+    async beforeCommit(tx, journal) {
+      const { viewer, today } = tx.meta;
+      if (viewer.kind === 'system' || viewer.role === 'ADMIN') return;
+      const refuse = (message: string) => {
+        throw UserErrorException.of('FORBIDDEN', message, ['input']);
+      };
+      if (viewer.role !== 'EDITOR' || !viewer.scopeId) refuse('Only an ADMIN or an EDITOR may write.');
+      const orgs = new Set<string>();
+      for (const change of journal) {
+        if (SKIPPED.has(change.kind)) continue;
+        if (change.entities.some((e) => ADMIN_ENTITIES.has(e.type))) refuse('Only an ADMIN may change this.');
+        for (const id of await concerned(tx, change)) orgs.add(id);
+      }
+      if (!orgs.size) return;
+      const outside = await tx.sql<{ id: string }>(
+        `select k.id from unnest(?::uuid[]) as k(id)
+          where not exists (select 1 from organization_placement s where s.organization_id = ?::uuid and s.valid_from <= ?::date and (s.valid_to is null or s.valid_to > ?::date))
+             or not coalesce((select p.path @> array[?::uuid] from organization_placement p where p.organization_id = k.id
+                                order by case when p.valid_from > ?::date then p.valid_from - ?::date else ?::date - coalesce(p.valid_to, ?::date) end, p.valid_from desc
+                                limit 1), false)`,
+        [[...orgs], viewer.scopeId, today, today, viewer.scopeId, today, today, today, today],
+      );
+      if (outside.length) refuse(`This change reaches ${outside.length === 1 ? 'an organisation' : `${outside.length} organisations`} outside your scope.`);
+    },
+  };
+}

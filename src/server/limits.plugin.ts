@@ -1,0 +1,114 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { LimitsConfig } from '../config';
+import type { Context } from '../common/context';
+import { MAX_PAGE } from '../common/connection';
+import type { Viewer } from '../common/kernel';
+import { requestScope, StatementSlots } from '../common/request-scope';
+import { budgetKey, type CostBudget } from './limits.budget';
+import { analyse, costOf, MAX_COST_NODES } from './limits.cost';
+import { tooComplex } from './limits.validation';
+
+/** `extensions.cost` of every GraphQL response (GitHub's `rateLimit`, Shopify's `cost`). */
+export interface CostExtension {
+  /** What the operation cost (0: refused before its cost was known). */
+  requested: number;
+  /** The budget per minute (COST_BUDGET_PER_MINUTE). */
+  limit?: number;
+  /** Left in the current window, after this operation. */
+  remaining?: number;
+  /** When the window starts afresh (ISO-8601 instant). */
+  resetAt?: string;
+}
+
+/** Third parties: no introspection, no "Did you mean …" in error messages (the schema is not theirs to explore). */
+export const hidesSchema = (viewer: Viewer | undefined) => !viewer || viewer.role === null || viewer.role === 'PUBLIC';
+
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/**
+ * The limits on what one request may ask, all applied before execution (so a refused request runs no statement):
+ * 1. connections take `first` from 1 to MAX_PAGE (literal or variable): BAD_USER_INPUT naming the argument;
+ * 2. introspection is refused to PUBLIC and anonymous viewers (FORBIDDEN), and suggestions are cut from their errors;
+ * 3. the operation's cost (src/server/limits.cost.ts) at most COST_MAX_PER_QUERY: QUERY_TOO_COMPLEX;
+ * 4. the cost is spent from the principal's budget per minute (src/server/limits.budget.ts): RATE_LIMITED, HTTP 429
+ *    with Retry-After, when it is spent.
+ * Depth, aliases, directives and tokens are checked earlier, in parsing and validation (src/server/limits.validation.ts).
+ * Every response carries `extensions.cost`. While it runs, the request's statements outside a transaction take turns,
+ * at most SQL_MAX_CONCURRENT_PER_REQUEST at once (src/common/request-scope.ts).
+ */
+export function limitsPlugin(limits: LimitsConfig, budget: CostBudget): ApolloServerPlugin<Context> {
+  return {
+    async serverWillStart() {
+      return {
+        async serverWillStop() {
+          await budget.close();
+        },
+      };
+    },
+    async requestDidStart({ contextValue }) {
+      const scope = requestScope.getStore();
+      if (scope) scope.statementSlots = new StatementSlots(limits.maxConcurrentStatements);
+      const hide = hidesSchema(contextValue.viewer);
+      let cost: CostExtension = { requested: 0 };
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return;
+          const analysis = analyse(schema, document, operation, request.variables, contextValue.today);
+          if (analysis.introspection && hide) {
+            throw new GraphQLError('Introspection is not open to public clients: the schema is published at /schema.graphql.', {
+              extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+            });
+          }
+          if (analysis.badPage) {
+            const { coordinate, value } = analysis.badPage;
+            throw new GraphQLError(`"first" of ${coordinate} must be from 1 to ${MAX_PAGE} (got ${JSON.stringify(value ?? null)}).`, {
+              extensions: { code: 'BAD_USER_INPUT', argument: 'first', field: coordinate, http: { status: 400 } },
+            });
+          }
+          if (analysis.invalidVariables) return; // execution refuses them without running anything
+
+          let requested: number;
+          try {
+            requested = costOf(schema, document, operation, request.variables, analysis);
+          } catch (err) {
+            if (!(err instanceof GraphQLError) || !/maximum allowed number of nodes/.test(err.message)) throw err;
+            throw tooComplex('nodes', `The query selects more than ${MAX_COST_NODES} fields once its fragments are expanded.`, { maximum: MAX_COST_NODES });
+          }
+          cost = { requested };
+          if (requested > limits.maxCostPerQuery) {
+            throw tooComplex('cost', `The query costs ${requested} points; at most ${limits.maxCostPerQuery} are allowed per query. Ask for smaller pages (first) or fewer past-date roll-ups.`, {
+              requested,
+              maximum: limits.maxCostPerQuery,
+            });
+          }
+
+          const spent = await budget.spend(budgetKey(contextValue.viewer, scope?.clientIp), requested);
+          cost = { requested, limit: budget.perMinute, remaining: spent.remaining, resetAt: spent.resetAt.toISOString() };
+          if (!spent.granted) {
+            const retryAfterSeconds = Math.max(1, Math.ceil((spent.resetAt.getTime() - Date.now()) / 1000));
+            throw new GraphQLError(`The budget of ${budget.perMinute} points per minute is spent; it starts afresh at ${cost.resetAt}.`, {
+              extensions: {
+                code: 'RATE_LIMITED',
+                resetAt: cost.resetAt,
+                retryAfterSeconds,
+                http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+              },
+            });
+          }
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, cost };
+          if (hide && result.errors) result.errors = result.errors.map(withoutSuggestions);
+        },
+      };
+    },
+  };
+}
+
+function withoutSuggestions(error: GraphQLFormattedError): GraphQLFormattedError {
+  const message = error.message.replace(SUGGESTION, '');
+  return message === error.message ? error : { ...error, message };
+}
