@@ -11,7 +11,7 @@ import type { JournalConsumer, Tx } from '../common/kernel';
  * - a restructuring approved or applied: every participant, with old and new parents; an organisation the
  *   restructuring creates counts by its new parent (it is not in the tree until applied);
  * - anything else: `organizations`, and the organisations of its Organization, Congress and ReadinessReport
- *   entities. Principals, the term calendar and risk thresholds are ADMIN's alone.
+ *   entities (not a restructuring's new organisation, made at its proposal: that is placed, and checked, when applied). Principals, the term calendar and risk thresholds are ADMIN's alone.
  * Outside: FORBIDDEN in `userErrors`, and nothing is written.
  */
 const ADMIN_ENTITIES = new Set(['Principal', 'TermCalendarEntry', 'RiskThreshold']);
@@ -39,6 +39,11 @@ async function concerned(tx: Tx, change: DomainChange): Promise<string[]> {
     return rows.map((r) => r.id);
   }
   const ids = [...change.organizations, ...change.entities.filter((e) => e.type === 'Organization').map((e) => e.id)];
+  if (change.kind === 'OrganizationCreated') {
+    // A restructuring's new organisation is not in the tree until applied: its approval and application answer for it.
+    const rows = await tx.sql<{ id: string }>(`select id from organization where id = any(?::uuid[]) and not pending_establishment`, [ids]);
+    return rows.map((r) => r.id);
+  }
   const congresses = change.entities.filter((e) => e.type === 'Congress').map((e) => e.id);
   if (congresses.length) {
     const rows = await tx.sql<{ id: string }>(`select organization_id as id from congress where id = any(?::uuid[])`, [congresses]);

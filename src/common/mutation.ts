@@ -22,3 +22,8 @@ export async function runMutation<T>(
     throw err;
   }
 }
+
+/** Who a history row names as its actor: the request's principal; the input's free text only for writers without one. */
+export function actorOf(ctx: Pick<Context, 'viewer'>, given: string | null | undefined): string | null {
+  return ctx.viewer.kind === 'principal' ? ctx.viewer.name : (given ?? null);
+}

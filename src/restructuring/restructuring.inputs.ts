@@ -41,7 +41,7 @@ export class RestructuringProposeInput {
   @Field(() => [RestructuringMoveInput], { nullable: true, description: 'Subtrees that move. For MERGE and ABSORB, what is not listed follows the sources into the target.' })
   moves?: RestructuringMoveInput[] | null;
   @Field(() => RestructuringRenameInput, { nullable: true }) rename?: RestructuringRenameInput | null;
-  @Field(() => String, { nullable: true }) actor?: string | null;
+  @Field(() => String, { nullable: true, deprecationReason: 'The principal of the request is recorded as the actor; this text is kept only for writes without one (seeds, tools).' }) actor?: string | null;
 }
 
 @InputType({ description: 'The decision: number, date (not in the future, not before the proposal; the APPROVED status is dated by it), issuer and the effective date (not before the decision).' })
@@ -52,14 +52,14 @@ export class RestructuringApproveInput {
   @Field(() => DateScalar) decisionDate!: string;
   @Field() issuer!: string;
   @Field(() => DateScalar) effectiveOn!: string;
-  @Field(() => String, { nullable: true }) actor?: string | null;
+  @Field(() => String, { nullable: true, deprecationReason: 'The principal of the request is recorded as the actor; this text is kept only for writes without one (seeds, tools).' }) actor?: string | null;
 }
 
 @InputType()
 export class RestructuringApplyInput {
   @Field(() => ID) id!: string;
   @Field(() => Int) version!: number;
-  @Field(() => String, { nullable: true }) actor?: string | null;
+  @Field(() => String, { nullable: true, deprecationReason: 'The principal of the request is recorded as the actor; this text is kept only for writes without one (seeds, tools).' }) actor?: string | null;
 }
 
 @InputType()
@@ -69,5 +69,5 @@ export class RestructuringCancelInput {
   @Field() reason!: string;
   @Field(() => DateScalar, { nullable: true, description: 'The day it was withdrawn (default today; not in the future, not before the last status change).' })
   effectiveOn?: string | null;
-  @Field(() => String, { nullable: true }) actor?: string | null;
+  @Field(() => String, { nullable: true, deprecationReason: 'The principal of the request is recorded as the actor; this text is kept only for writes without one (seeds, tools).' }) actor?: string | null;
 }

@@ -3,7 +3,7 @@ import { PageArgs, parsePage, toConnection, toPage } from '../common/connection'
 import { DateScalar } from '../common/dates';
 import { UserError } from '../common/errors';
 import { fromGlobalIdOf, tryGlobalIdOf } from '../common/global-id';
-import { runMutation } from '../common/mutation';
+import { actorOf, runMutation } from '../common/mutation';
 import { sqlOf } from '../common/sql';
 import type { Context } from '../common/context';
 import { RestructuringKind, RestructuringStatus } from './restructuring.enums';
@@ -71,7 +71,7 @@ export class RestructuringResolver {
   async restructuringPropose(@Arg('input') input: RestructuringProposeInput, @Ctx() ctx: Context): Promise<RestructuringProposePayload> {
     const cmd = parseProposal(input);
     if (cmd instanceof UserError) return { userErrors: [cmd] };
-    const { result, userErrors } = await runMutation(ctx, 'restructuringPropose', (tx) => proposeRestructuring(tx, cmd, ctx.today));
+    const { result, userErrors } = await runMutation(ctx, 'restructuringPropose', (tx) => proposeRestructuring(tx, { ...cmd, actor: actorOf(ctx, cmd.actor) }, ctx.today));
     return { restructuring: this.out(result, ctx), userErrors };
   }
 
@@ -79,7 +79,7 @@ export class RestructuringResolver {
   async restructuringApprove(@Arg('input') input: RestructuringApproveInput, @Ctx() ctx: Context): Promise<RestructuringApprovePayload> {
     const id = tryGlobalIdOf('Restructuring', input.id);
     if (!id) return { userErrors: [invalidId()] };
-    const { result, userErrors } = await runMutation(ctx, 'restructuringApprove', (tx) => approveRestructuring(tx, { ...input, id }));
+    const { result, userErrors } = await runMutation(ctx, 'restructuringApprove', (tx) => approveRestructuring(tx, { ...input, id, actor: actorOf(ctx, input.actor) }));
     return { restructuring: this.out(result, ctx), userErrors };
   }
 
@@ -87,7 +87,7 @@ export class RestructuringResolver {
   async restructuringApply(@Arg('input') input: RestructuringApplyInput, @Ctx() ctx: Context): Promise<RestructuringApplyPayload> {
     const id = tryGlobalIdOf('Restructuring', input.id);
     if (!id) return { userErrors: [invalidId()] };
-    const { result, userErrors } = await runMutation(ctx, 'restructuringApply', (tx) => applyRestructuring(tx, { ...input, id }), { treeLock: 'exclusive' });
+    const { result, userErrors } = await runMutation(ctx, 'restructuringApply', (tx) => applyRestructuring(tx, { ...input, id, actor: actorOf(ctx, input.actor) }), { treeLock: 'exclusive' });
     return { restructuring: this.out(result, ctx), userErrors };
   }
 
@@ -95,7 +95,7 @@ export class RestructuringResolver {
   async restructuringCancel(@Arg('input') input: RestructuringCancelInput, @Ctx() ctx: Context): Promise<RestructuringCancelPayload> {
     const id = tryGlobalIdOf('Restructuring', input.id);
     if (!id) return { userErrors: [invalidId()] };
-    const { result, userErrors } = await runMutation(ctx, 'restructuringCancel', (tx) => cancelRestructuring(tx, { ...input, id }));
+    const { result, userErrors } = await runMutation(ctx, 'restructuringCancel', (tx) => cancelRestructuring(tx, { ...input, id, actor: actorOf(ctx, input.actor) }));
     return { restructuring: this.out(result, ctx), userErrors };
   }
 

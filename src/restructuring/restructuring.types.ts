@@ -1,5 +1,6 @@
+import { ROLES } from '../access/access.auth-checker';
 import type { ScopeRef } from '../common/scope-ref';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { ConnectionType } from '../common/connection';
 import { DateScalar } from '../common/dates';
@@ -32,7 +33,7 @@ export class RestructuringType implements Node {
   @Field(() => RestructuringKind) kind!: RestructuringKind;
   @Field(() => RestructuringStatus) status!: RestructuringStatus;
   @Field() title!: string;
-  @Field(() => String, { nullable: true }) note!: string | null;
+  @Authorized(...ROLES.internal) @Field(() => String, { nullable: true, simple: false, description: 'A note on the decision (not shown to PUBLIC).' }) note!: string | null;
   @Field(() => String, { nullable: true, description: 'Số quyết định, e.g. "244-QĐ/TW".' }) decisionNumber!: string | null;
   @Field(() => DateScalar, { nullable: true }) decisionDate!: string | null;
   @Field(() => String, { nullable: true, description: 'Who decided, e.g. "Bộ Chính trị".' }) issuer!: string | null;
@@ -80,8 +81,8 @@ export class RestructuringParticipantType {
 export class RestructuringStatusChange {
   @Field(() => RestructuringStatus, { nullable: true }) fromStatus!: RestructuringStatus | null;
   @Field(() => RestructuringStatus) toStatus!: RestructuringStatus;
-  @Field(() => String, { nullable: true }) actor!: string | null;
-  @Field(() => String, { nullable: true }) note!: string | null;
+  @Authorized(...ROLES.internal) @Field(() => String, { nullable: true, simple: false, description: 'Who recorded it: the principal’s name (not shown to PUBLIC).' }) actor!: string | null;
+  @Authorized(...ROLES.internal) @Field(() => String, { nullable: true, simple: false, description: 'A note on the change (not shown to PUBLIC).' }) note!: string | null;
   @Field(() => DateScalar, {
     description: 'The day the status took effect: PROPOSED the day proposed (`proposedOn`), APPROVED the decision date, CANCELLED the day withdrawn, EFFECTIVE the effective date. `pendingRestructuring(asOf:)` reads these dates.',
   })

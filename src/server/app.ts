@@ -19,7 +19,7 @@ import { explorerHtml } from './explorer';
 import { isDatabaseUnavailable, outagePlugin, unavailableError } from './unavailable';
 import { inputGuardPlugin } from './input-guard';
 import { createBudget } from './limits.budget';
-import { limitsPlugin } from './limits.plugin';
+import { limitsPlugin, refuseWhileSpent } from './limits.plugin';
 import { shapeRules } from './limits.validation';
 
 export interface AppDeps {
@@ -126,6 +126,7 @@ export async function createApp(deps: AppDeps) {
           const em = deps.orm.em.fork();
           const sql = sqlOf(em);
           const viewer = await authenticate(sql, req.header('authorization'), { anonymousRole: deps.config.anonymousRole }, () => sqlOf(deps.orm.em.fork()));
+          refuseWhileSpent(budget, viewer, scope?.clientIp); // a caller at its budget: 429 before its query is parsed
           const today = deps.today();
           const loaders = createLoaders(em);
           return {

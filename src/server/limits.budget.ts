@@ -21,6 +21,11 @@ export interface CostBudget {
   readonly perMinute: number;
   /** Spends `points` from `key`'s window. Refused (granted false) when the window has fewer left. */
   spend(key: string, points: number): Promise<Spent>;
+  /**
+   * When a spend of `key` was refused in its current window (on this instance): the window's end, else null. Lets a
+   * client that keeps asking be refused before its request is even parsed.
+   */
+  refusedUntil(key: string): Date | null;
   close(): Promise<void>;
 }
 
@@ -73,6 +78,11 @@ export function createBudget(opts: { perMinute: number; redisUrl?: string; keyPr
     remaining: granted ? res.remainingPoints : 0,
     resetAt: new Date(Date.now() + res.msBeforeNext),
   });
+  /** Keys refused in their current window, with its end (pruned as windows end). */
+  const refused = new Map<string, number>();
+  const prune = (now: number) => {
+    for (const [key, until] of refused) if (until <= now) refused.delete(key);
+  };
 
   return {
     perMinute: opts.perMinute,
@@ -80,11 +90,23 @@ export function createBudget(opts: { perMinute: number; redisUrl?: string; keyPr
       try {
         return spent(await limiter.consume(key, points), true);
       } catch (err) {
-        if (err instanceof RateLimiterRes) return spent(err, false);
+        if (err instanceof RateLimiterRes) {
+          const result = spent(err, false);
+          if (refused.size >= 10_000) prune(Date.now());
+          refused.set(key, result.resetAt.getTime());
+          return result;
+        }
         // Both stores failed (should not happen: the insurance limiter is in memory). Never fail the request for it.
         opts.logger.error({ err }, 'cost budget unavailable: request let through');
         return { granted: true, remaining: opts.perMinute, resetAt: new Date(Date.now() + BUDGET_WINDOW_SECONDS * 1000) };
       }
+    },
+    refusedUntil(key) {
+      const until = refused.get(key);
+      if (until === undefined) return null;
+      if (until > Date.now()) return new Date(until);
+      refused.delete(key);
+      return null;
     },
     async close() {
       if (redis) redis.disconnect();

@@ -182,6 +182,53 @@ function estimator(dated: ReadonlySet<FieldNode>) {
 /** Field selections the cost walk may expand (fragments included) before it gives up: QUERY_TOO_COMPLEX. */
 export const MAX_COST_NODES = 10_000;
 
+/** What the limits need to know of an operation with its variables on a day: the analysis and the cost. */
+export interface Estimate {
+  introspection: boolean;
+  badPage: Analysis['badPage'];
+  invalidVariables: boolean;
+  /** The cost (at least 1); null: the fragments expand past MAX_COST_NODES; 0: not computed (refused earlier). */
+  requested: number | null;
+}
+
+export function estimate(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined, today: string): Estimate {
+  const analysis = analyse(schema, document, operation, variables, today);
+  const out: Estimate = { introspection: analysis.introspection, badPage: analysis.badPage, invalidVariables: analysis.invalidVariables, requested: 0 };
+  if (analysis.badPage || analysis.invalidVariables) return out;
+  try {
+    out.requested = costOf(schema, document, operation, variables, analysis);
+  } catch (err) {
+    if (!(err instanceof Error) || !/maximum allowed number of nodes/.test(err.message)) throw err;
+    out.requested = null;
+  }
+  return out;
+}
+
+/**
+ * Estimates of recent requests, by query (Apollo's hash), operation, variables and day: an estimate depends on nothing
+ * else, and a dashboard sends the same request again and again (the analysis costs ~0.3 ms a request otherwise).
+ */
+const MAX_KEY_LENGTH = 2000;
+
+export class EstimateCache {
+  private readonly entries = new Map<string, Estimate>();
+  constructor(private readonly size = 1000) {}
+
+  get(key: string, compute: () => Estimate): Estimate {
+    if (key.length > MAX_KEY_LENGTH) return compute(); // large variables: not worth keeping
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key); // most recently used last
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const value = compute();
+    this.entries.set(key, value);
+    if (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
+    return value;
+  }
+}
+
 /** The operation's cost (see COST), at least 1. Throws graphql-query-complexity's error past MAX_COST_NODES. */
 export function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined, analysis: Analysis): number {
   // The operation alone with its fragments: the package would otherwise add up every operation of the document.

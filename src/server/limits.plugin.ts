@@ -6,7 +6,7 @@ import { MAX_PAGE } from '../common/connection';
 import type { Viewer } from '../common/kernel';
 import { requestScope, StatementSlots } from '../common/request-scope';
 import { budgetKey, type CostBudget } from './limits.budget';
-import { analyse, costOf, MAX_COST_NODES } from './limits.cost';
+import { estimate, EstimateCache, MAX_COST_NODES } from './limits.cost';
 import { tooComplex } from './limits.validation';
 
 /** `extensions.cost` of every GraphQL response (GitHub's `rateLimit`, Shopify's `cost`). */
@@ -32,12 +32,14 @@ const SUGGESTION = /\s*Did you mean [^?]*\?/g;
  * 2. introspection is refused to PUBLIC and anonymous viewers (FORBIDDEN), and suggestions are cut from their errors;
  * 3. the operation's cost (src/server/limits.cost.ts) at most COST_MAX_PER_QUERY: QUERY_TOO_COMPLEX;
  * 4. the cost is spent from the principal's budget per minute (src/server/limits.budget.ts): RATE_LIMITED, HTTP 429
- *    with Retry-After, when it is spent.
+ *    with Retry-After, when it is spent; until its window ends the caller is then refused as soon as its viewer is
+ *    known, before parsing (`refuseWhileSpent`, called by the request's context).
  * Depth, aliases, directives and tokens are checked earlier, in parsing and validation (src/server/limits.validation.ts).
- * Every response carries `extensions.cost`. While it runs, the request's statements outside a transaction take turns,
+ * Every response that gets as far as parsing carries `extensions.cost`. While it runs, the request's statements outside a transaction take turns,
  * at most SQL_MAX_CONCURRENT_PER_REQUEST at once (src/common/request-scope.ts).
  */
 export function limitsPlugin(limits: LimitsConfig, budget: CostBudget): ApolloServerPlugin<Context> {
+  const estimates = new EstimateCache();
   return {
     async serverWillStart() {
       return {
@@ -52,9 +54,10 @@ export function limitsPlugin(limits: LimitsConfig, budget: CostBudget): ApolloSe
       const hide = hidesSchema(contextValue.viewer);
       let cost: CostExtension = { requested: 0 };
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, document, operation, request, queryHash }) {
           if (!operation) return;
-          const analysis = analyse(schema, document, operation, request.variables, contextValue.today);
+          const key = `${queryHash}|${operation.name?.value ?? ''}|${contextValue.today}|${JSON.stringify(request.variables ?? {})}`;
+          const analysis = estimates.get(key, () => estimate(schema, document, operation, request.variables, contextValue.today));
           if (analysis.introspection && hide) {
             throw new GraphQLError('Introspection is not open to public clients: the schema is published at /schema.graphql.', {
               extensions: { code: 'FORBIDDEN', http: { status: 403 } },
@@ -67,12 +70,8 @@ export function limitsPlugin(limits: LimitsConfig, budget: CostBudget): ApolloSe
             });
           }
           if (analysis.invalidVariables) return; // execution refuses them without running anything
-
-          let requested: number;
-          try {
-            requested = costOf(schema, document, operation, request.variables, analysis);
-          } catch (err) {
-            if (!(err instanceof GraphQLError) || !/maximum allowed number of nodes/.test(err.message)) throw err;
+          const requested = analysis.requested;
+          if (requested === null) {
             throw tooComplex('nodes', `The query selects more than ${MAX_COST_NODES} fields once its fragments are expanded.`, { maximum: MAX_COST_NODES });
           }
           cost = { requested };
@@ -85,17 +84,7 @@ export function limitsPlugin(limits: LimitsConfig, budget: CostBudget): ApolloSe
 
           const spent = await budget.spend(budgetKey(contextValue.viewer, scope?.clientIp), requested);
           cost = { requested, limit: budget.perMinute, remaining: spent.remaining, resetAt: spent.resetAt.toISOString() };
-          if (!spent.granted) {
-            const retryAfterSeconds = Math.max(1, Math.ceil((spent.resetAt.getTime() - Date.now()) / 1000));
-            throw new GraphQLError(`The budget of ${budget.perMinute} points per minute is spent; it starts afresh at ${cost.resetAt}.`, {
-              extensions: {
-                code: 'RATE_LIMITED',
-                resetAt: cost.resetAt,
-                retryAfterSeconds,
-                http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
-              },
-            });
-          }
+          if (!spent.granted) throw rateLimited(budget, spent.resetAt);
         },
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
@@ -106,6 +95,29 @@ export function limitsPlugin(limits: LimitsConfig, budget: CostBudget): ApolloSe
       };
     },
   };
+}
+
+/** RATE_LIMITED: HTTP 429 with Retry-After, the window's end in `resetAt`. */
+export function rateLimited(budget: CostBudget, resetAt: Date): GraphQLError {
+  const retryAfterSeconds = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000));
+  return new GraphQLError(`The budget of ${budget.perMinute} points per minute is spent; it starts afresh at ${resetAt.toISOString()}.`, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      resetAt: resetAt.toISOString(),
+      retryAfterSeconds,
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+    },
+  });
+}
+
+/**
+ * For the request's context, once its viewer is known: a caller already refused in its current window is refused again
+ * at once, before its request is parsed (a client looping at its budget then costs little more than its HTTP request).
+ * That response has no `extensions.cost`: its operation was never read.
+ */
+export function refuseWhileSpent(budget: CostBudget, viewer: Viewer, clientIp: string | undefined): void {
+  const until = budget.refusedUntil(budgetKey(viewer, clientIp));
+  if (until) throw rateLimited(budget, until);
 }
 
 function withoutSuggestions(error: GraphQLFormattedError): GraphQLFormattedError {

@@ -6,6 +6,24 @@ import { globalId, SNAPSHOT_TABLES, type GqlResult, type TestApp } from './harne
  * and the principals, for "a refused write wrote nothing".
  */
 
+/** Where a row's target lies: inside the scope, the scope organisation itself, an ancestor of it (seen by name), a
+ * restructuring straddling its edge, outside it; before or after the scope was merged away; `-` for none. */
+export type At = 'inside' | 'self' | 'ancestor' | 'straddle' | 'outside' | 'before' | 'after' | '-';
+export interface Row {
+  who: Who;
+  op: string;
+  at: At;
+  expect: string;
+}
+
+/** Rows of one operation: for each role, what each position answers. */
+export function rows(op: string, table: Partial<Record<Who, Partial<Record<At, string>>>>): Row[] {
+  return Object.entries(table).flatMap(([who, byAt]) => Object.entries(byAt!).map(([at, expect]) => ({ who: who as Who, op, at: at as At, expect: expect! })));
+}
+
+export const SCOPED: Who[] = ['EDITOR', 'VIEWER', 'PUBLIC'];
+export const same = (who: Who[], byAt: Partial<Record<At, string>>) => Object.fromEntries(who.map((w) => [w, byAt])) as Partial<Record<Who, Partial<Record<At, string>>>>;
+
 export type Who = 'ADMIN' | 'EDITOR' | 'VIEWER' | 'PUBLIC' | 'PUBLIC*' | 'REVOKED' | 'EXPIRED';
 
 /** Tokens by role and scope code; `PUBLIC*` is an unscoped PUBLIC, REVOKED/EXPIRED an EDITOR whose token no longer works. */
@@ -48,6 +66,9 @@ async function expectWorks(app: TestApp, token: string) {
   expect(status).toBe(200);
   expect(body.data.viewer.role).toBe('EDITOR');
 }
+
+/** What a revoked or expired token gets. */
+export const GONE = '401 UNAUTHENTICATED';
 
 export const codeOf = (e: { extensions?: { code?: string } }) => e.extensions?.code ?? '?';
 

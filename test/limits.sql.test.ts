@@ -1,0 +1,144 @@
+import { Client } from 'pg';
+import { StatementSlots } from '../src/common/request-scope';
+import { startTestApp, type TestApp } from './support/harness';
+import { withDatabase } from './support/databases';
+import { smallTree } from './support/trees';
+
+/**
+ * Limits on SQL per request (src/common/request-scope.ts, src/database/orm.ts): at most SQL_MAX_CONCURRENT_PER_REQUEST
+ * statements of one request at once, writes unaffected; statements past STATEMENT_TIMEOUT_MS cancelled.
+ */
+
+const TODAY = '2026-11-27';
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('SQL per request: concurrent statements and the statement timeout', () => {
+  let capped: TestApp;
+  let loose: TestApp;
+  let timed: TestApp;
+  const admin = () => process.env.DAIHOI_TEST_ADMIN_URL as string;
+  beforeAll(async () => {
+    capped = await startTestApp({ today: TODAY, limits: { maxConcurrentStatements: 1 } });
+    loose = await startTestApp({ today: TODAY, limits: { maxConcurrentStatements: 4 } });
+    timed = await startTestApp({ today: TODAY, limits: { statementTimeoutMs: 1000 } });
+    for (const app of [capped, loose, timed]) await app.tree(smallTree('S'));
+  });
+  afterAll(async () => {
+    await Promise.all([capped.close(), loose.close(), timed.close()]);
+  });
+
+  const databaseOf = async (app: TestApp) => (await app.readBack<{ d: string }>('select current_database() as d'))[0].d;
+  /** Holds every table the query below reads, in one transaction, until released. */
+  async function lockTables(app: TestApp) {
+    const locker = new Client({ connectionString: withDatabase(admin(), await databaseOf(app)) });
+    await locker.connect();
+    await locker.query('begin');
+    await locker.query('lock table organization, organization_placement, organization_name, congress, restructuring, progress_counter in access exclusive mode');
+    const [{ pid }] = (await locker.query('select pg_backend_pid() as pid')).rows;
+    return { pid: pid as number, release: () => locker.query('rollback').then(() => locker.end()) };
+  }
+  /** The most statements of the app's database seen waiting on a lock at once, polled until `enough` are seen (bounded). */
+  async function mostWaiting(app: TestApp, lockerPid: number, enough: number): Promise<number> {
+    const database = await databaseOf(app);
+    const c = new Client({ connectionString: admin() });
+    await c.connect();
+    let most = 0;
+    try {
+      for (let i = 0; i < 60 && most < enough; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const { rows } = await c.query(`select count(*)::int as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock' and pid <> $2`, [database, lockerPid]);
+        most = Math.max(most, rows[0].n);
+      }
+      // A few more looks: the cap must hold for as long as the request waits.
+      for (let i = 0; i < 5; i++) {
+        const { rows } = await c.query(`select count(*)::int as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock' and pid <> $2`, [database, lockerPid]);
+        most = Math.max(most, rows[0].n);
+      }
+    } finally {
+      await c.end();
+    }
+    return most;
+  }
+  // Five root fields, five loaders: five statements the request would otherwise send at once.
+  const WIDE = `query($root: ID!) {
+    organizations(first: 5) { totalCount }
+    congresses(first: 5) { totalCount }
+    restructurings(first: 5) { totalCount }
+    organization(code: "S-TW") { name }
+    progress(under: $root, asOf: "2025-06-01") { held }
+  }`;
+
+  it('one request runs at most SQL_MAX_CONCURRENT_PER_REQUEST statements at once (the others wait their turn), and answers in full', async () => {
+    const runs: [TestApp, number][] = [
+      [capped, 1],
+      [loose, 4],
+    ];
+    const seen: number[] = [];
+    for (const [app, cap] of runs) {
+      const root = (await app.gql('{ organization(code: "S-TW") { id } }')).body.data.organization.id;
+      const lock = await lockTables(app);
+      let pending: ReturnType<TestApp['gql']>;
+      try {
+        pending = app.gql(WIDE, { root });
+        seen.push(await mostWaiting(app, lock.pid, cap));
+      } finally {
+        await lock.release();
+      }
+      const res = await pending!;
+      expect(res.body.errors).toBeUndefined();
+      expect((res.body.data as { organization: { name: string } }).organization.name).toBe('Ban Chấp hành S');
+    }
+    expect(seen[0]).toBe(1);
+    expect(seen[1]).toBeGreaterThan(1); // without the cap they would all wait at once
+  });
+
+  it('keeps writes working: a mutation (statements in its transaction do not queue) under a cap of 1', async () => {
+    const id = (await capped.gql('{ organization(code: "S-MA") { id } }')).body.data.organization.id;
+    const { body } = await capped.gql('mutation($input: OrganizationUpdateInput!) { organizationUpdate(input: $input) { organization { name version } userErrors { code } } }', {
+      input: { id, version: 1, name: 'Đảng ủy Bộ S (đổi tên)' },
+    });
+    expect(body.data.organizationUpdate).toEqual({ organization: { name: 'Đảng ủy Bộ S (đổi tên)', version: 2 }, userErrors: [] });
+  });
+
+  it('a statement running past STATEMENT_TIMEOUT_MS is cancelled: SERVICE_UNAVAILABLE (503, Retry-After), and the next request is served', async () => {
+    const lock = await lockTables(timed);
+    let res;
+    try {
+      res = await timed.gql('{ organization(code: "S-TW") { name } }');
+    } finally {
+      await lock.release();
+    }
+    expect(res.status).toBe(503);
+    expect(res.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }) })]);
+    const again = await timed.gql('{ organization(code: "S-TW") { name } }');
+    expect(again.body).toMatchObject({ data: { organization: { name: 'Ban Chấp hành S' } } });
+  });
+
+  it('StatementSlots lets `max` run at once, the rest in order', async () => {
+    const slots = new StatementSlots(3);
+    let running = 0;
+    let most = 0;
+    const order: number[] = [];
+    const gates = range(10).map(() => {
+      let open!: () => void;
+      const p = new Promise<void>((r) => (open = r));
+      return { p, open };
+    });
+    const all = range(10).map((i) =>
+      slots.run(async () => {
+        running++;
+        most = Math.max(most, running);
+        order.push(i);
+        await gates[i].p;
+        running--;
+      }),
+    );
+    for (const g of gates) {
+      await new Promise((r) => setImmediate(r));
+      g.open();
+    }
+    await Promise.all(all);
+    expect(most).toBe(3);
+    expect(order).toEqual(range(10));
+  });
+});
