@@ -53,7 +53,7 @@ export interface LimitsConfig {
 
 export const DEFAULT_LIMITS: LimitsConfig = Object.freeze({
   maxDepth: 12,
-  maxAliases: 30,
+  maxAliases: 60,
   maxTokens: 5000,
   maxDirectives: 10,
   maxCostPerQuery: 1000,

@@ -8,7 +8,8 @@ import { cellsTree, smallTree } from './support/trees';
 const TODAY = '2027-12-31';
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp({ today: TODAY });
+  // One check reads many past-date roll-ups in one query, past a client's cost cap (limits are tested in limits.test.ts).
+  app = await startTestApp({ today: TODAY, limits: { maxCostPerQuery: 100_000 } });
 });
 afterAll(() => app.close());
 

@@ -43,10 +43,10 @@ describe('stages and history', () => {
     expect(body.data.closing.congress).toEqual({ stage: 'HELD', heldStart: '2025-05-20', heldEnd: '2025-05-21' });
     expect(body.data.now.congress).toMatchObject({ stage: 'HELD', delegatesConvened: 120, delegatesAttending: 118, committeeSize: 15, committeeFormation: 'ELECTED' });
     expect(body.data.now.congress.history).toEqual([
-      { fromStage: 'NOT_STARTED', toStage: 'PLAN_ISSUED', effectiveOn: '2025-01-10', actor: 'Văn phòng Đảng ủy' },
-      { fromStage: 'PLAN_ISSUED', toStage: 'PERSONNEL_PLANNED', effectiveOn: '2025-03-05', actor: 'Văn phòng Đảng ủy' },
-      { fromStage: 'PERSONNEL_PLANNED', toStage: 'APPROVED', effectiveOn: '2025-04-20', actor: 'Văn phòng Đảng ủy' },
-      { fromStage: 'APPROVED', toStage: 'HELD', effectiveOn: '2025-05-21', actor: null },
+      { fromStage: 'NOT_STARTED', toStage: 'PLAN_ISSUED', effectiveOn: '2025-01-10', actor: 'test admin' },
+      { fromStage: 'PLAN_ISSUED', toStage: 'PERSONNEL_PLANNED', effectiveOn: '2025-03-05', actor: 'test admin' },
+      { fromStage: 'PERSONNEL_PLANNED', toStage: 'APPROVED', effectiveOn: '2025-04-20', actor: 'test admin' },
+      { fromStage: 'APPROVED', toStage: 'HELD', effectiveOn: '2025-05-21', actor: 'test admin' },
     ]);
   });
 

@@ -351,7 +351,7 @@ describe('introspection and suggestions', () => {
 describe('configuration', () => {
   it('has the production limits by default', () => {
     expect(loadConfig({}).limits).toEqual(DEFAULT_LIMITS);
-    expect(DEFAULT_LIMITS).toMatchObject({ maxDepth: 12, maxAliases: 30, maxTokens: 5000, maxDirectives: 10, maxCostPerQuery: 1000, costBudgetPerMinute: 20_000, statementTimeoutMs: 5000 });
+    expect(DEFAULT_LIMITS).toMatchObject({ maxDepth: 12, maxAliases: 60, maxTokens: 5000, maxDirectives: 10, maxCostPerQuery: 1000, costBudgetPerMinute: 20_000, statementTimeoutMs: 5000 });
   });
 
   it('reads and validates the limits from the environment', () => {

@@ -45,10 +45,10 @@ const CASES: Case[] = [
   { name: 'a known path with another method', method: 'DELETE', path: '/healthz', status: 404, code: 'NOT_FOUND' },
 ];
 
-async function send(url: string, c: Pick<Case, 'method' | 'path' | 'headers' | 'body'>) {
+async function send(url: string, c: Pick<Case, 'method' | 'path' | 'headers' | 'body'>, token?: string) {
   const res = await fetch(`${url}${c.path ?? '/graphql'}`, {
     method: c.method ?? 'POST',
-    headers: c.headers ?? { 'content-type': 'application/json' },
+    headers: { ...(c.headers ?? { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: c.body,
   });
   return { status: res.status, headers: res.headers, text: await res.text() };
@@ -158,14 +158,14 @@ describe('the request body must be UTF-8 (issue 8)', () => {
     await app.tree(smallTree('U1'));
     const parent = await idOf(app, 'U1-MA-B1');
     const before = await snapshot(app);
-    const bad = await send(app.url, { body: createBody(parent, 'U1-X', Buffer.from([0xff, 0xfe, 0xc3])) });
+    const bad = await send(app.url, { body: createBody(parent, 'U1-X', Buffer.from([0xff, 0xfe, 0xc3])) }, app.adminToken);
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toMatch(/^application\/json/);
     expect(JSON.parse(bad.text)).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'BAD_USER_INPUT' } }] });
     expectNothingLeaked(bad.text);
     expect(await snapshot(app)).toEqual(before);
 
-    const good = await send(app.url, { body: createBody(parent, 'U1-X', Buffer.from('Ữ', 'utf8')) });
+    const good = await send(app.url, { body: createBody(parent, 'U1-X', Buffer.from('Ữ', 'utf8')) }, app.adminToken);
     expect(good.status).toBe(200);
     expect(JSON.parse(good.text)).toEqual({ data: { organizationCreate: { organization: { name: 'Chi bộ Ữ' }, userErrors: [] } }, extensions: { cost: expect.any(Object) } });
   });
@@ -176,14 +176,14 @@ describe('the request body must be UTF-8 (issue 8)', () => {
     ['UTF-32', QUERY],
     ['latin1', QUERY],
   ])('charset=%s is a 415 BAD_USER_INPUT, even when the body really is in that charset', async (charset, body) => {
-    const res = await send(app.url, { headers: { 'content-type': `application/json; charset=${charset}` }, body });
+    const res = await send(app.url, { headers: { 'content-type': `application/json; charset=${charset}` }, body }, app.adminToken);
     expect(res.status).toBe(415);
     expect(JSON.parse(res.text)).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'BAD_USER_INPUT' } }] });
     expectNothingLeaked(res.text);
   });
 
   it.each(['application/json', 'application/json; charset=utf-8', 'application/json; charset=UTF-8'])('%s is accepted', async (contentType) => {
-    const res = await send(app.url, { headers: { 'content-type': contentType }, body: QUERY });
+    const res = await send(app.url, { headers: { 'content-type': contentType }, body: QUERY }, app.adminToken);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toEqual({ data: { __typename: 'Query' }, extensions: { cost: expect.objectContaining({ requested: 1 }) } });
   });

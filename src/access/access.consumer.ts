@@ -57,7 +57,8 @@ export function createAccessConsumer(): JournalConsumer {
     name: 'access',
     async beforeCommit(tx, journal) {
       const { viewer, today } = tx.meta;
-      if (viewer.kind === 'system' || viewer.role === 'ADMIN') return;
+      // Principals are checked; the system (seeds, tools) and internal callers without a request are not.
+      if (viewer.kind !== 'principal' || viewer.role === 'ADMIN') return;
       const refuse = (message: string) => {
         throw UserErrorException.of('FORBIDDEN', message, ['input']);
       };

@@ -26,8 +26,8 @@ function named(change: DomainChange): string[] {
   return [...change.organizations, ...change.entities.filter((e) => e.type === 'Organization').map((e) => e.id)];
 }
 
-/** Changes that may alter any part of the tree (every organisation of a level, for a calendar change). */
-const WHOLE_TREE = new Set<DomainChange['kind']>(['CalendarChanged']);
+/** Changes that may alter any part of the tree (every organisation of a level, for a calendar or risk-threshold change). */
+const WHOLE_TREE = new Set<DomainChange['kind']>(['CalendarChanged', 'RiskThresholdChanged']);
 
 /**
  * One `pg_notify` per transaction, sent just before COMMIT in the same transaction: PostgreSQL delivers it on COMMIT

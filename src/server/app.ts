@@ -16,7 +16,7 @@ import { buildAppSchema, printAppSchema } from '../schema';
 import { createLoaders, type Context } from './context';
 import { createErrorFormatter, jsonErrorHandler, notFound, requireJsonBody } from './errors';
 import { explorerHtml } from './explorer';
-import { isDatabaseUnavailable, outagePlugin, unavailableError } from './unavailable';
+import { describeOutage, isDatabaseUnavailable, outagePlugin, RETRY_AFTER_SECONDS, unavailableError } from './unavailable';
 import { inputGuardPlugin } from './input-guard';
 import { createBudget } from './limits.budget';
 import { limitsPlugin, refuseWhileSpent } from './limits.plugin';
@@ -142,7 +142,7 @@ export async function createApp(deps: AppDeps) {
         } catch (err) {
           // A database outage while building the context (e.g. looking up the caller): one 503, one log line.
           if (!isDatabaseUnavailable(err)) throw err;
-          (scope?.logger ?? deps.logger).warn({ err }, 'database unavailable: answered 503');
+          (scope?.logger ?? deps.logger).warn({ ...describeOutage(err), failedFields: 0, retryAfterSeconds: RETRY_AFTER_SECONDS }, 'database unavailable: answered 503');
           throw unavailableError();
         }
       },
