@@ -82,6 +82,10 @@ function run(cmd: string, cmdArgs: string[], env: NodeJS.ProcessEnv) {
  * The API on `port`. Every bench client comes from 127.0.0.1, one anonymous budget: it is made large enough here for
  * the scenarios to measure the service, not its budget (the `limits` scenario starts its own server).
  */
+/** The bench's ADMIN token (BOOTSTRAP_TOKEN of the main server): every main scenario sends it. */
+const BENCH_TOKEN = `dh_${crypto.randomBytes(32).toString('base64url')}`;
+const AUTH = { authorization: `Bearer ${BENCH_TOKEN}` };
+
 async function startServer(port = PORT, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: ROOT_DIR,
@@ -97,6 +101,7 @@ async function startServer(port = PORT, env: NodeJS.ProcessEnv = {}): Promise<Ch
       DB_POOL_MAX: '20',
       INTROSPECTION: 'false',
       COST_BUDGET_PER_MINUTE: '1000000000',
+      BOOTSTRAP_TOKEN: BENCH_TOKEN,
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -114,7 +119,7 @@ async function startServer(port = PORT, env: NodeJS.ProcessEnv = {}): Promise<Ch
 }
 
 async function post(query: string, variables: Record<string, unknown>) {
-  const res = await fetch(API, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(API, { method: 'POST', headers: { 'content-type': 'application/json', ...AUTH }, body: JSON.stringify({ query, variables }) });
   const body = (await res.json()) as { errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return { statements: Number(res.headers.get('x-sql-statements')), body };
@@ -122,7 +127,7 @@ async function post(query: string, variables: Record<string, unknown>) {
 
 async function cannon(opts: Omit<autocannon.Options, 'url'> & { url?: string }): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    autocannon({ url: API, ...opts, method: 'POST', headers: { 'content-type': 'application/json', ...opts.headers } }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ url: API, ...opts, method: 'POST', headers: { 'content-type': 'application/json', ...(opts.url ? {} : AUTH), ...opts.headers } }, (err, result) => (err ? reject(err) : resolve(result)));
   });
 }
 

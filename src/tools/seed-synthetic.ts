@@ -6,7 +6,9 @@ import { createLogger } from '../common/log';
 import { openDatabase } from '../database';
 import { loadSynthetic } from './synthetic';
 
+/** Everything that hangs off the tree (principals too: a scope is an organisation; BOOTSTRAP_TOKEN restores an ADMIN). */
 const TABLES = [
+  'access_token', 'principal', 'congress_complaint_count', 'readiness_report',
   'progress_override', 'progress_counter', 'organization_lineage', 'restructuring_event', 'restructuring_pending', 'restructuring_participant',
   'restructuring', 'congress_plan_history', 'congress_event', 'congress', 'organization_member_count', 'organization_name', 'organization_placement',
   'organization',
