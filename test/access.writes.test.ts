@@ -189,17 +189,17 @@ const ok = (ats: At[]) => Object.fromEntries(ats.map((a) => [a, 'ok']));
 const WRITES: Row[] = [
   ...rows('organizationUpdate', {
     ADMIN: ok(FOUR),
-    EDITOR: { inside: 'ok', self: 'ok', ancestor: 'FORBIDDEN', outside: 'NOT_FOUND' },
+    EDITOR: { inside: 'ok', self: 'ok', ancestor: 'NOT_FOUND', outside: 'NOT_FOUND' },
     ...refusedFor(FOUR),
     REVOKED: { inside: GONE },
     EXPIRED: { inside: GONE },
   }),
-  ...rows('organizationCreate', { ADMIN: ok(FOUR), EDITOR: { inside: 'ok', self: 'ok', ancestor: 'FORBIDDEN', outside: 'NOT_FOUND' }, ...refusedFor(FOUR), EXPIRED: { inside: GONE } }),
-  ...rows('organizationMove (a subtree inside to a new parent)', { ADMIN: ok(FOUR), EDITOR: { inside: 'ok', self: 'ok', ancestor: 'FORBIDDEN', outside: 'NOT_FOUND' }, ...refusedFor(FOUR) }),
+  ...rows('organizationCreate', { ADMIN: ok(FOUR), EDITOR: { inside: 'ok', self: 'ok', ancestor: 'NOT_FOUND', outside: 'NOT_FOUND' }, ...refusedFor(FOUR), EXPIRED: { inside: GONE } }),
+  ...rows('organizationMove (a subtree inside to a new parent)', { ADMIN: ok(FOUR), EDITOR: { inside: 'ok', self: 'ok', ancestor: 'NOT_FOUND', outside: 'NOT_FOUND' }, ...refusedFor(FOUR) }),
   ...rows('organizationMove (a subtree outside into the scope)', { ADMIN: { outside: 'ok' }, EDITOR: { outside: 'NOT_FOUND' }, ...refusedFor(['outside']) }),
-  ...rows('congressSchedule', { ADMIN: ok(FOUR), EDITOR: { inside: 'ok', self: 'ok', ancestor: 'FORBIDDEN', outside: 'NOT_FOUND' }, ...refusedFor(FOUR) }),
+  ...rows('congressSchedule', { ADMIN: ok(FOUR), EDITOR: { inside: 'ok', self: 'ok', ancestor: 'NOT_FOUND', outside: 'NOT_FOUND' }, ...refusedFor(FOUR) }),
   ...rows('congressAdvance', { ADMIN: ok(FOUR), EDITOR: { inside: 'ok', self: 'ok', ancestor: 'NOT_FOUND', outside: 'NOT_FOUND' }, ...refusedFor(FOUR), REVOKED: { inside: GONE } }),
-  ...rows('restructuringPropose (RENAME)', { ADMIN: ok(FOUR), EDITOR: { inside: 'ok', self: 'ok', ancestor: 'FORBIDDEN', outside: 'NOT_FOUND' }, ...refusedFor(FOUR) }),
+  ...rows('restructuringPropose (RENAME)', { ADMIN: ok(FOUR), EDITOR: { inside: 'ok', self: 'ok', ancestor: 'NOT_FOUND', outside: 'NOT_FOUND' }, ...refusedFor(FOUR) }),
   ...rows('restructuringPropose (MERGE into a new organisation)', { ADMIN: ok(['inside', 'straddle']), EDITOR: { inside: 'ok', straddle: 'NOT_FOUND' }, ...refusedFor(['inside', 'straddle']) }),
   ...rows('restructuringApprove', {
     ADMIN: ok(FIVE),

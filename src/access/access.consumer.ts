@@ -4,8 +4,8 @@ import type { JournalConsumer, Tx } from '../common/kernel';
 
 /**
  * The write side of access control, from the journal (so a mutation cannot forget it): before COMMIT, every
- * organisation a scoped writer's transaction changes must lie inside its scope's subtree today (where it stands, or
- * stood last). The organisations a change concerns are its `authority` when it names one, else:
+ * organisation a scoped writer's transaction changes must lie inside its scope's subtree today and, for a change
+ * dated in the past, on the day it takes effect (where it stood then, or nearest to then). The organisations a change concerns are its `authority` when it names one, else:
  * - a restructuring proposed or cancelled: its SOURCE and MOVED participants and the TARGET it renames (what the
  *   proposer decides for; the receiving side may lie outside — whoever approves must hold every participant);
  * - a restructuring approved or applied: every participant, with old and new parents; an organisation the
@@ -36,6 +36,16 @@ async function concerned(tx: Tx, change: DomainChange): Promise<string[]> {
           and x.id not in (select c.organization_id from restructuring_participant c where c.restructuring_id = rp.restructuring_id and c.created_by_restructuring)`,
       [restructurings],
     );
+    if (change.kind === 'RestructuringApproved') {
+      // Approving answers for what applying will do: the parents that lose a dissolved, merged or moved organisation.
+      const parents = await tx.sql<{ id: string }>(
+        `select p.parent_id as id from restructuring_participant rp
+           join organization_placement p on p.organization_id = rp.organization_id and p.valid_to is null
+          where rp.restructuring_id = any(?::uuid[]) and rp.role in ('SOURCE','MOVED') and p.parent_id is not null`,
+        [restructurings],
+      );
+      rows.push(...parents);
+    }
     return rows.map((r) => r.id);
   }
   const ids = [...change.organizations, ...change.entities.filter((e) => e.type === 'Organization').map((e) => e.id)];
@@ -63,22 +73,30 @@ export function createAccessConsumer(): JournalConsumer {
         throw UserErrorException.of('FORBIDDEN', message, ['input']);
       };
       if (viewer.role !== 'EDITOR' || !viewer.scopeId) refuse('Only an ADMIN or an EDITOR may write.');
-      const orgs = new Set<string>();
+      // Scope is dated: each organisation must lie in the scope today and on the day its change takes effect.
+      const checks = new Map<string, { id: string; date: string }>();
+      const add = (id: string, date: string) => checks.set(`${id}|${date}`, { id, date });
       for (const change of journal) {
         if (SKIPPED.has(change.kind)) continue;
         if (change.entities.some((e) => ADMIN_ENTITIES.has(e.type))) refuse('Only an ADMIN may change this.');
-        for (const id of await concerned(tx, change)) orgs.add(id);
+        const effectiveOn = 'effectiveOn' in change && typeof change.effectiveOn === 'string' && change.effectiveOn < today ? change.effectiveOn : null;
+        for (const id of await concerned(tx, change)) {
+          add(id, today);
+          if (effectiveOn) add(id, effectiveOn);
+        }
       }
-      if (!orgs.size) return;
+      if (!checks.size) return;
+      const keys = [...checks.values()];
       const outside = await tx.sql<{ id: string }>(
-        `select k.id from unnest(?::uuid[]) as k(id)
-          where not exists (select 1 from organization_placement s where s.organization_id = ?::uuid and s.valid_from <= ?::date and (s.valid_to is null or s.valid_to > ?::date))
+        `select k.id from unnest(?::uuid[], ?::date[]) as k(id, d)
+          where not exists (select 1 from organization_placement s where s.organization_id = ?::uuid and s.valid_from <= k.d and (s.valid_to is null or s.valid_to > k.d))
              or not coalesce((select p.path @> array[?::uuid] from organization_placement p where p.organization_id = k.id
-                                order by case when p.valid_from > ?::date then p.valid_from - ?::date else ?::date - coalesce(p.valid_to, ?::date) end, p.valid_from desc
+                                order by case when p.valid_from > k.d then p.valid_from - k.d else k.d - coalesce(p.valid_to, k.d) end, p.valid_from desc
                                 limit 1), false)`,
-        [[...orgs], viewer.scopeId, today, today, viewer.scopeId, today, today, today, today],
+        [keys.map((k) => k.id), keys.map((k) => k.date), viewer.scopeId, viewer.scopeId],
       );
-      if (outside.length) refuse(`This change reaches ${outside.length === 1 ? 'an organisation' : `${outside.length} organisations`} outside your scope.`);
+      // The message names no count: how many lie outside would tell of what the writer cannot see.
+      if (outside.length) refuse('This change reaches outside your scope (today, or on the day it takes effect).');
     },
   };
 }

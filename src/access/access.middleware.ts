@@ -9,16 +9,17 @@ import {
 } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
 import type { Context } from '../common/context';
-import { clientError, UserError } from '../common/errors';
-import { fromGlobalId } from '../common/global-id';
+import { clientError } from '../common/errors';
+import { fromGlobalId, toGlobalId } from '../common/global-id';
 import { isScoped } from '../common/scope-ref';
 import { loadNode } from '../node/node.resolver';
 
 /**
  * Access control on every field (a type-graphql global middleware), so no path can forget it:
  * - a mutation is open to ADMIN and EDITOR only (ADMIN-only ones say so with `@Authorized`); an EDITOR's input ids
- *   must name objects it can see (else NOT_FOUND in `userErrors`, as for an id that does not exist). What it may
- *   change is then checked from the journal before COMMIT (access.consumer.ts);
+ *   naming objects outside its scope (ancestors included) are replaced by ids that name nothing, so the mutation
+ *   answers as for an id that does not exist. What it may change is then checked from the journal before COMMIT
+ *   (access.consumer.ts);
  * - every value a field returns that belongs to an organisation (`scopeRef()`, src/common/scope-ref.ts) is checked:
  *   outside the viewer's scope it is not found — null where the field is nullable, a NOT_FOUND error where it is not,
  *   left out of lists and connections (a nullable item, as in `nodes(ids:)`, becomes null in place);
@@ -42,8 +43,9 @@ const notFound = (info: GraphQLResolveInfo) => clientError('NOT_FOUND', `Not fou
 /** Checks one value; returns it, or null when the viewer may not see it. */
 async function visible(value: unknown, ctx: Context): Promise<boolean> {
   if (!isScoped(value)) return true;
-  const seen = await ctx.access.check(value.scopeRef());
-  if (seen === 'name') markedOf(ctx).add(value);
+  const ref = value.scopeRef();
+  const seen = await ctx.access.check(ref);
+  if (seen === 'name' && ref.kind === 'organization' && ref.type === 'Organization') markedOf(ctx).add(value);
   return seen !== null;
 }
 
@@ -94,27 +96,41 @@ function idsIn(value: unknown, type: GraphQLInputType, path: string[], out: IdFo
   if (getNamedType(t).name === 'ID' && typeof value === 'string') out.push({ path, id: value });
 }
 
-/** An EDITOR's mutation input: every id must name something it can see (by name at least); else NOT_FOUND. */
-async function unseenInputs(ctx: Context, args: Record<string, unknown>, info: GraphQLResolveInfo): Promise<UserError[]> {
+/** A well-formed id of `type` that names nothing (one per position, so two of them are still distinct). */
+const ghostId = (type: string, n: number) => toGlobalId(type, `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
+
+function setAt(args: Record<string, unknown>, path: string[], value: unknown): void {
+  let at: Record<string, unknown> = args;
+  for (const key of path.slice(0, -1)) at = at[key] as Record<string, unknown>;
+  at[path[path.length - 1]] = value;
+}
+
+/**
+ * A scoped writer's mutation input: an id naming something it cannot see — or an ancestor of its scope, which it sees
+ * by name only and may not change — is replaced by an id that names nothing, before the mutation runs. The mutation then
+ * answers exactly as for an id that does not exist (same code, same message, same order of checks): whether the object
+ * exists outside the scope cannot be told from the answer.
+ */
+async function hideUnseenInputs(ctx: Context, args: Record<string, unknown>, info: GraphQLResolveInfo): Promise<void> {
   const field = info.parentType.getFields()[info.fieldName];
   const found: IdFound[] = [];
   for (const arg of field.args) idsIn(args[arg.name], arg.type, [arg.name], found);
-  const errors: UserError[] = [];
-  await Promise.all(
-    found.map(async ({ path, id }) => {
+  const hidden = await Promise.all(
+    found.map(async ({ id }) => {
       let decoded;
       try {
         decoded = fromGlobalId(id);
       } catch {
-        return; // malformed: the mutation reports it with its own code
+        return null; // malformed: the mutation reports it with its own code
       }
       const object = await loadNode(ctx, decoded);
-      if (object && isScoped(object) && (await ctx.access.check(object.scopeRef())) === null) {
-        errors.push(UserError.of('NOT_FOUND', `No ${decoded.type} with that id.`, path));
-      }
+      if (!object || !isScoped(object)) return null;
+      return (await ctx.access.check(object.scopeRef())) === 'full' ? null : decoded.type;
     }),
   );
-  return errors;
+  hidden.forEach((type, i) => {
+    if (type) setAt(args, found[i].path, ghostId(type, i + 1));
+  });
 }
 
 export const accessMiddleware: MiddlewareFn<Context> = async ({ root, args, context: ctx, info }, next) => {
@@ -124,10 +140,7 @@ export const accessMiddleware: MiddlewareFn<Context> = async ({ root, args, cont
     if (viewer.role !== 'ADMIN' && viewer.role !== 'EDITOR' && viewer.kind !== 'system') {
       throw clientError('FORBIDDEN', `Mutations are not open to the ${viewer.role} role.`, { role: viewer.role });
     }
-    if (!ctx.access.unscoped) {
-      const errors = await unseenInputs(ctx, args, info);
-      if (errors.length) return { userErrors: errors };
-    }
+    if (!ctx.access.unscoped) await hideUnseenInputs(ctx, args, info);
     return next();
   }
   if (viewer.role === 'ADMIN' || viewer.kind === 'system') return next();

@@ -6,7 +6,17 @@
  */
 export type ScopeRef =
   /** Belongs to one organisation, read on `date` (YYYY-MM-DD): visible when that organisation is in scope on that date. */
-  | { kind: 'organization'; id: string; date: string; type: 'Organization' | 'content' }
+  | {
+      kind: 'organization';
+      id: string;
+      date: string;
+      /**
+       * `Organization`: the organisation itself (an ancestor of the viewer's scope shows its name fields only);
+       * `content`: something of it (needs it fully visible); `reference`: an object naming it (a restructuring's
+       * participant), shown whenever the organisation is (its own organisation field is checked on its own).
+       */
+      type: 'Organization' | 'content' | 'reference';
+    }
   /** A restructuring: visible when any of its participants ever sat in the viewer's scope. */
   | { kind: 'restructuring'; id: string }
   /** The audit log, principals: ADMIN only. */

@@ -48,7 +48,8 @@ export class OrganizationReadinessResolver {
     return toConnection(toPage(rows.slice(0, first + 1), first, after, all.length, (r) => [r.version], (r) => ReadinessReportType.from(r, org.asOf)));
   }
 
-  @FieldResolver(() => ReadinessReportType, { nullable: true, description: 'Its open draft (status DRAFT; null: none), being prepared for the next version.' })
+  @Authorized(...ROLES.internal)
+  @FieldResolver(() => ReadinessReportType, { nullable: true, description: 'Its open draft (status DRAFT; null: none), being prepared for the next version. Not shown to PUBLIC.' })
   async readinessDraft(@Root() org: OrganizationType, @Ctx() ctx: Context) {
     const rows = await ctx.loaders.readiness.ofOrganization.load(org.uuid);
     const draft = rows.find((r) => r.status === ReadinessStatus.DRAFT);

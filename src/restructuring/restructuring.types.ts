@@ -69,7 +69,7 @@ export class RestructuringParticipantType {
 
   /** Access control: a participant outside the viewer's scope is left out (its organisation is not found). */
   scopeRef(): ScopeRef {
-    return { kind: 'organization', id: this.row.organizationId, date: this.row.role === 'SOURCE' ? this.beforeAsOf : this.asOf, type: 'Organization' };
+    return { kind: 'organization', id: this.row.organizationId, date: this.row.role === 'SOURCE' ? this.beforeAsOf : this.asOf, type: 'reference' };
   }
 
   static from(row: ParticipantRow, asOf: string, beforeAsOf: string = asOf): RestructuringParticipantType {

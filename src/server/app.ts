@@ -125,7 +125,9 @@ export async function createApp(deps: AppDeps) {
         try {
           const em = deps.orm.em.fork();
           const sql = sqlOf(em);
-          const viewer = await authenticate(sql, req.header('authorization'), { anonymousRole: deps.config.anonymousRole }, () => sqlOf(deps.orm.em.fork()));
+          // Two Authorization headers are refused (Node would keep the first; a proxy might read the last).
+          const given = req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i].toLowerCase() === 'authorization').length > 1 ? 'duplicate' : req.header('authorization');
+          const viewer = await authenticate(sql, given, { anonymousRole: deps.config.anonymousRole }, () => sqlOf(deps.orm.em.fork()));
           refuseWhileSpent(budget, viewer, scope?.clientIp); // a caller at its budget: 429 before its query is parsed
           const today = deps.today();
           const loaders = createLoaders(em);

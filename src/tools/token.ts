@@ -55,15 +55,19 @@ async function main() {
       db.kernel.withTransaction<T>({ operation, viewer: systemViewer('npm run token'), today: today() }, work);
     if (command === 'list') {
       const { rows } = await listPrincipals(sqlOf(db.orm.em.fork()), { first: 1000, after: null, includeRevoked: false });
-      for (const p of rows) process.stdout.write(`${p.role.padEnd(7)} ${p.name}${p.scopeId ? `  (scope ${p.scopeId})` : ''}  created ${p.createdAt.toISOString()}\n`);
+      const codes = new Map(
+        (await sqlOf(db.orm.em.fork())<{ id: string; code: string }>(`select id, code from organization where id = any(?::uuid[])`, [rows.flatMap((p) => (p.scopeId ? [p.scopeId] : []))])).map((o) => [o.id, o.code]),
+      );
+      for (const p of rows) process.stdout.write(`${p.role.padEnd(7)} ${p.name}${p.scopeId ? `  (scope ${codes.get(p.scopeId) ?? p.scopeId})` : ''}  created ${p.createdAt.toISOString()}\n`);
       return;
     }
     const outcome = await run(command!, async (tx) => {
       if (command === 'revoke') {
-        const [p] = await tx.sql<{ id: string }>(`select id from principal where name = ? and revoked_at is null`, [values.name]);
-        if (!p) return { error: `no live principal named "${values.name}"` };
-        await revokePrincipalById(tx, p.id);
-        return { message: `revoked "${values.name}" and every token of it` };
+        // Names are not unique: every live principal of that name goes, with every token of it.
+        const found = await tx.sql<{ id: string }>(`select id from principal where name = ? and revoked_at is null`, [values.name]);
+        if (!found.length) return { error: `no live principal named "${values.name}"` };
+        for (const p of found) await revokePrincipalById(tx, p.id);
+        return { message: `revoked ${found.length} principal${found.length > 1 ? 's' : ''} named "${values.name}" and every token of ${found.length > 1 ? 'them' : 'it'}` };
       }
       let scopeId: string | null = null;
       if (values.scope) {
