@@ -1,6 +1,7 @@
 import { UserErrorException } from '../common/errors';
 import type { DomainChange } from '../common/journal';
 import type { JournalConsumer, Tx } from '../common/kernel';
+import { nearestPathSql } from './access.placement';
 
 /**
  * The write side of access control, from the journal (so a mutation cannot forget it): before COMMIT, every
@@ -90,9 +91,7 @@ export function createAccessConsumer(): JournalConsumer {
       const outside = await tx.sql<{ id: string }>(
         `select k.id from unnest(?::uuid[], ?::date[]) as k(id, d)
           where not exists (select 1 from organization_placement s where s.organization_id = ?::uuid and s.valid_from <= k.d and (s.valid_to is null or s.valid_to > k.d))
-             or not coalesce((select p.path @> array[?::uuid] from organization_placement p where p.organization_id = k.id
-                                order by case when p.valid_from > k.d then p.valid_from - k.d else k.d - coalesce(p.valid_to, k.d) end, p.valid_from desc
-                                limit 1), false)`,
+             or not coalesce(${nearestPathSql('k.id', 'k.d')} @> array[?::uuid], false)`,
         [keys.map((k) => k.id), keys.map((k) => k.date), viewer.scopeId, viewer.scopeId],
       );
       // The message names no count: how many lie outside would tell of what the writer cannot see.

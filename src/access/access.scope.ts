@@ -3,6 +3,7 @@ import type { Access, Visibility } from '../common/context';
 import type { Viewer } from '../common/kernel';
 import type { ScopeRef } from '../common/scope-ref';
 import type { Sql } from '../common/sql';
+import { nearestPathSql } from './access.placement';
 
 interface PlacementLike {
   path: string[];
@@ -29,10 +30,7 @@ export function createAccess(sql: Sql, viewer: Viewer, today: string, placementA
   const nearest = new DataLoader<DatedKey, PlacementLike | null, string>(
     async (keys) => {
       const rows = await sql<{ i: number; path: string[] | null }>(
-        `select (k.i - 1)::int as i,
-                (select p.path from organization_placement p where p.organization_id = k.id
-                  order by case when p.valid_from > k.d then p.valid_from - k.d else k.d - coalesce(p.valid_to, k.d) end, p.valid_from desc
-                  limit 1) as path
+        `select (k.i - 1)::int as i, ${nearestPathSql('k.id', 'k.d')} as path
            from unnest(?::uuid[], ?::date[]) with ordinality as k(id, d, i)`,
         [keys.map((k) => k.id), keys.map((k) => k.date)],
       );

@@ -6,7 +6,8 @@ import { cleanText } from '../common/text';
 import { newToken, tokenDisplayPrefix, tokenHash } from './access.tokens';
 import { insertPrincipal, insertToken, principalByName, revokePrincipal, revokeTokensOf, type PrincipalRow, type TokenRow } from './principal.repository';
 
-export const ROLES: readonly Role[] = ['ADMIN', 'EDITOR', 'VIEWER', 'PUBLIC'];
+/** Every role (src/access/access.auth-checker.ts `ROLES` names the sets `@Authorized` opens to). */
+export const ALL_ROLES: readonly Role[] = ['ADMIN', 'EDITOR', 'VIEWER', 'PUBLIC'];
 
 export interface PrincipalCreateCommand {
   name: string;

@@ -97,3 +97,8 @@ export function ConnectionType<T extends object>(nodeClass: ClassType<T>, name: 
   }
   return Connection;
 }
+
+/** A connection with nothing in it (a list under an organisation the viewer cannot see). */
+export function emptyConnection<T>(first: number, after: unknown): ConnectionShape<T> {
+  return toConnection(toPage<T, T>([], first, after, 0, () => [], (r) => r));
+}

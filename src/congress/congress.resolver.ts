@@ -1,6 +1,6 @@
 import { ROLES } from '../access/access.auth-checker';
 import { Authorized, Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { PageArgs, parsePage, toConnection, toPage } from '../common/connection';
+import { emptyConnection, PageArgs, parsePage, toConnection, toPage } from '../common/connection';
 import { DateScalar } from '../common/dates';
 import { badInput, UserError } from '../common/errors';
 import { fromGlobalIdOf, tryGlobalIdOf } from '../common/global-id';
@@ -63,7 +63,7 @@ export class CongressResolver {
     const { first, after } = parsePage(args, ['string', 'string']);
     const date = args.asOf ?? ctx.today;
     const scoped = await ctx.access.under(args.under ? fromGlobalIdOf('Organization', args.under, 'under') : null, date);
-    if (!scoped) return toConnection(toPage([], first, after, 0, () => [], (r: never) => r));
+    if (!scoped) return emptyConnection(first, after);
     const under = scoped.id;
     if (args.from && args.to && args.to < args.from) throw badInput('"to" is before "from"', { argument: 'to' });
     const term = args.term ?? (await ctx.loaders.congresses.currentTerm()) ?? '';

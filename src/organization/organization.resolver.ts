@@ -1,5 +1,5 @@
 import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { PageArgs, parsePage, toConnection, toPage } from '../common/connection';
+import { emptyConnection, PageArgs, parsePage, toConnection, toPage } from '../common/connection';
 import { DateScalar } from '../common/dates';
 import { UserError } from '../common/errors';
 import { fromGlobalIdOf, tryGlobalIdOf } from '../common/global-id';
@@ -57,7 +57,7 @@ export class OrganizationResolver {
     const { first, after } = parsePage(args, ['string', 'string']);
     const date = args.asOf ?? ctx.today;
     const scoped = await ctx.access.under(args.under ? fromGlobalIdOf('Organization', args.under, 'under') : null, date);
-    if (!scoped) return toConnection(toPage([], first, after, 0, () => [], (r: never) => r));
+    if (!scoped) return emptyConnection(first, after);
     const under = scoped.id;
     const phrase = foldVietnamese((args.search ?? '').slice(0, 200));
     const words = phrase ? [escapeLike(phrase)] : [];

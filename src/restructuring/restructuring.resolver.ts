@@ -1,5 +1,5 @@
 import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { PageArgs, parsePage, toConnection, toPage } from '../common/connection';
+import { emptyConnection, PageArgs, parsePage, toConnection, toPage } from '../common/connection';
 import { DateScalar } from '../common/dates';
 import { UserError } from '../common/errors';
 import { fromGlobalIdOf, tryGlobalIdOf } from '../common/global-id';
@@ -60,7 +60,7 @@ export class RestructuringResolver {
   async restructurings(@Args() args: RestructuringsArgs, @Ctx() ctx: Context): Promise<RestructuringConnection> {
     const { first, after } = parsePage(args, ['string', 'string']);
     const scoped = await ctx.access.under(args.under ? fromGlobalIdOf('Organization', args.under, 'under') : null, ctx.today);
-    if (!scoped) return toConnection(toPage([], first, after, 0, () => [], (r: never) => r));
+    if (!scoped) return emptyConnection(first, after);
     const under = scoped.id;
     const page = await searchRestructurings(sqlOf(ctx.em), { under, status: args.status ?? null, kind: args.kind ?? null, from: args.from ?? null, to: args.to ?? null, first, after });
     for (const r of page.rows) ctx.loaders.restructurings.byId.prime(r.id, r);

@@ -7,7 +7,7 @@ import { createLogger } from '../common/log';
 import { openDatabase } from '../database';
 import { newToken } from '../access/access.tokens';
 import { listPrincipals } from '../access/principal.repository';
-import { createPrincipal, revokePrincipalById, ROLES } from '../access/principal.service';
+import { ALL_ROLES, createPrincipal, revokePrincipalById } from '../access/principal.service';
 import { sqlOf } from '../common/sql';
 
 const USAGE = `usage:
@@ -36,7 +36,7 @@ async function main() {
   if (!['create', 'revoke', 'list'].includes(command ?? '')) fail(command ? `unknown command "${command}"` : 'a command is required');
   const role = values.role?.toUpperCase() as Role | undefined;
   if (command === 'create') {
-    if (!role || !ROLES.includes(role)) fail('--role must be ADMIN, EDITOR, VIEWER or PUBLIC');
+    if (!role || !ALL_ROLES.includes(role)) fail('--role must be ADMIN, EDITOR, VIEWER or PUBLIC');
     if (!values.name) fail('--name is required');
   }
   if (command === 'revoke' && !values.name) fail('--name is required');
