@@ -12,6 +12,7 @@ import { Migration20261129000011_participant_follows } from './Migration20261129
 import { Migration20261129000012_access } from './Migration20261129000012_access';
 import { Migration20261129000013_risk } from './Migration20261129000013_risk';
 import { Migration20261129000014_readiness } from './Migration20261129000014_readiness';
+import { Migration20261129000015_data_version } from './Migration20261129000015_data_version';
 
 /** Every migration, in order. Listed explicitly so compiled and TypeScript runs apply the same set. */
 export const migrationsList = [
@@ -29,4 +30,5 @@ export const migrationsList = [
   { name: 'Migration20261129000012_access', class: Migration20261129000012_access },
   { name: 'Migration20261129000013_risk', class: Migration20261129000013_risk },
   { name: 'Migration20261129000014_readiness', class: Migration20261129000014_readiness },
+  { name: 'Migration20261129000015_data_version', class: Migration20261129000015_data_version },
 ];

@@ -23,8 +23,14 @@ export interface Config {
   anonymousRole: 'PUBLIC' | null;
   /** BOOTSTRAP_TOKEN: an ADMIN principal with exactly this token is ensured at start. */
   bootstrapToken: string | undefined;
+  /** SLOW_REQUEST_MS: a GraphQL request taking at least this long logs one `slow request` warning (0: never). */
+  slowRequestMs: number;
+  /** METRICS_PUBLIC: `GET /metrics` answers without a token (a scraper on a closed network); else ADMIN tokens only. */
+  metricsPublic: boolean;
   /** Limits for clients (src/server/limits.*.ts): query shape, cost, budget per minute, SQL per request. */
   limits: LimitsConfig;
+  /** RESPONSE_CACHE_MB: memory for answers reused at the same data version (src/cache/response-cache.ts); 0: off. */
+  responseCacheMb: number;
 }
 
 /** What one client may ask of the service; the model is described in src/server/limits.cost.ts. */
@@ -164,7 +170,10 @@ export function loadConfig(env: Env = process.env): Config {
     dbAcquireTimeoutMs: int('DB_ACQUIRE_TIMEOUT_MS', 10_000, 100, 600_000),
     anonymousRole: anonymousRole === 'PUBLIC' ? 'PUBLIC' : null,
     bootstrapToken,
+    slowRequestMs: int('SLOW_REQUEST_MS', 1000, 0, 3_600_000),
+    metricsPublic: bool('METRICS_PUBLIC', false),
     limits,
+    responseCacheMb: int('RESPONSE_CACHE_MB', 64, 0, 4096),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

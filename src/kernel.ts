@@ -8,23 +8,35 @@ import { lockTree } from './organization/organization.lock';
 import { createProgressConsumer } from './progress/progress.consumer';
 
 /**
+ * What the write path reports for the operators' metrics (src/server/metrics.ts implements it). The default reports
+ * nothing, so seeds, tools and tests need no metrics.
+ */
+export interface WriteObserver {
+  /** The roll-up counters' write just before COMMIT took `seconds` (one per transaction that changed them). */
+  progressFlushed(seconds: number): void;
+  /** A change notification was delivered: its transaction committed. */
+  notificationSent(): void;
+}
+
+/**
  * The composition root of the write path: the kernel (src/common/kernel.ts) with the tree lock and the journal's
  * consumers, in the order they see each change and the journal before COMMIT. Used by the server, the demo seed, the
  * tools and the test helpers: nothing writes another way.
  */
-export function appConsumers(): JournalConsumer[] {
+export function appConsumers(opts: { observer?: WriteObserver } = {}): JournalConsumer[] {
+  const observer = opts.observer;
   return [
     // Access control: a scoped writer's changes must stay inside its scope (checked before COMMIT, first).
     createAccessConsumer(),
     // Roll-up counters: contributions before and after each change, the ledger written before COMMIT.
-    createProgressConsumer(),
+    createProgressConsumer({ onFlush: observer && ((seconds) => observer.progressFlushed(seconds)) }),
     // The audit log: one event per transaction, built from the whole journal, in the same transaction.
     createAuditConsumer(),
     // Last, so it announces only what the others accepted: one NOTIFY, delivered on COMMIT.
-    createNotifyConsumer(),
+    createNotifyConsumer({ onSent: observer && (() => observer.notificationSent()) }),
   ];
 }
 
-export function createAppKernel(orm: { em: EntityManager }, opts: { logger?: Logger } = {}): Kernel {
-  return createKernel(orm, appConsumers(), { treeLock: lockTree, logger: opts.logger ?? silentLogger });
+export function createAppKernel(orm: { em: EntityManager }, opts: { logger?: Logger; metrics?: WriteObserver } = {}): Kernel {
+  return createKernel(orm, appConsumers({ observer: opts.metrics }), { treeLock: lockTree, logger: opts.logger ?? silentLogger });
 }

@@ -6,6 +6,7 @@ import { todayFn } from './common/dates';
 import { createLogger, type Logger } from './common/log';
 import { openDatabase } from './database';
 import { createApp } from './server/app';
+import { Metrics } from './server/metrics';
 
 /**
  * The process: config → database → GraphQL → HTTP, each step registered so that a signal (SIGINT, SIGTERM), a
@@ -119,11 +120,12 @@ async function main() {
 
   try {
     const today = todayFn(config.today, config.timeZone);
-    const db = await openDatabase(config, logger, today);
+    const metrics = new Metrics();
+    const db = await openDatabase(config, logger, today, { metrics });
     life.opens('database', () => db.close());
     await life.checkpoint();
 
-    const { app, apollo } = await createApp({ orm: db.orm, kernel: db.kernel, config, logger, today, ready: () => db.ready() });
+    const { app, apollo } = await createApp({ orm: db.orm, kernel: db.kernel, config, logger, today, ready: () => db.ready(), metrics });
     life.opens('graphql', () => apollo.stop());
     await life.checkpoint();
 

@@ -47,8 +47,21 @@ async function drain(): Promise<ChangeNotification[]> {
     await new Promise((r) => setTimeout(r, 5));
   }
   const all = received.splice(0, received.length);
-  return all.slice(0, all.indexOf(sentinel)).map((p) => JSON.parse(p) as ChangeNotification);
+  const notes = all.slice(0, all.indexOf(sentinel)).map((p) => JSON.parse(p) as ChangeNotification);
+  // Each committed write carries the data version it raised: above the previous one's (a token's lastUsedAt refresh
+  // raises it too, without a notification), and never above the row's value.
+  for (const n of notes) {
+    expect(n.version).toMatch(/^\d+$/);
+    if (lastVersion !== null) expect(BigInt(n.version) > lastVersion).toBe(true);
+    lastVersion = BigInt(n.version);
+  }
+  if (notes.length) {
+    const [{ version }] = await app.readBack<{ version: string }>('select version::text as version from data_version');
+    expect(BigInt(version) >= lastVersion!).toBe(true);
+  }
+  return notes.map(({ version: _version, ...rest }) => rest as ChangeNotification);
 }
+let lastVersion: bigint | null = null;
 
 /** The organisation and its ancestors along its latest placement. */
 async function withAncestors(id: string): Promise<string[]> {

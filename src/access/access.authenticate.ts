@@ -19,9 +19,22 @@ export const unauthenticated = (message: string) =>
  * request's work. Without a header the request is anonymous: UNAUTHENTICATED (HTTP 401) unless ANONYMOUS_ROLE opens it.
  */
 export async function authenticate(sql: Sql, header: string | undefined, opts: AuthenticationOptions, touchSql: () => Sql): Promise<Viewer> {
+  return (await authenticateRequest(sql, header, opts, touchSql)).viewer;
+}
+
+/**
+ * The same, with the data version the request's answer will be computed at (src/cache/response-cache.ts), read by the
+ * statement that looks the token up (without a token: null, read later only if the cache is consulted — `dataVersionOf`).
+ */
+export async function authenticateRequest(
+  sql: Sql,
+  header: string | undefined,
+  opts: AuthenticationOptions,
+  touchSql: () => Sql,
+): Promise<{ viewer: Viewer; dataVersion: string | null }> {
   const parsed = parseAuthorization(header);
   if (parsed.kind === 'none') {
-    if (opts.anonymousRole) return anonymousViewer(opts.anonymousRole);
+    if (opts.anonymousRole) return { viewer: anonymousViewer(opts.anonymousRole), dataVersion: null };
     throw unauthenticated('A token is required: send "Authorization: Bearer dh_…".');
   }
   if (parsed.kind === 'malformed') throw unauthenticated('The Authorization header must be "Bearer dh_…" with a well-formed token.');
@@ -31,5 +44,5 @@ export async function authenticate(sql: Sql, header: string | undefined, opts: A
     // Not the request's work: not counted, not awaited; a failure only delays the next refresh.
     requestScope.exit(() => void touchToken(touchSql(), found.tokenId).catch(() => undefined));
   }
-  return { kind: 'principal', id: found.id, name: found.name, role: found.role, scopeId: found.scopeId };
+  return { viewer: { kind: 'principal', id: found.id, name: found.name, role: found.role, scopeId: found.scopeId }, dataVersion: found.dataVersion };
 }

@@ -41,9 +41,10 @@ export async function insertToken(sql: Sql, t: { id: string; principalId: string
 }
 
 /** The principal a token names, if the token and its principal are live (not revoked, not expired) at `now`. */
-export async function principalByTokenHash(sql: Sql, hash: string): Promise<(PrincipalRow & { tokenId: string; tokenLastUsedAt: Date | null }) | null> {
-  const [row] = await sql<PrincipalRow & { tokenId: string; tokenLastUsedAt: Date | null }>(
-    `select ${PRINCIPAL_COLUMNS}, t.id as "tokenId", t.last_used_at as "tokenLastUsedAt"
+/** The principal of a token (revoked or expired: none), with the data version read in the same statement. */
+export async function principalByTokenHash(sql: Sql, hash: string): Promise<(PrincipalRow & { tokenId: string; tokenLastUsedAt: Date | null; dataVersion: string }) | null> {
+  const [row] = await sql<PrincipalRow & { tokenId: string; tokenLastUsedAt: Date | null; dataVersion: string }>(
+    `select ${PRINCIPAL_COLUMNS}, t.id as "tokenId", t.last_used_at as "tokenLastUsedAt", (select version::text from data_version) as "dataVersion"
        from access_token t join principal p on p.id = t.principal_id
       where t.token_hash = decode(?, 'hex') and t.revoked_at is null and p.revoked_at is null
         and (t.expires_at is null or t.expires_at > now())`,
@@ -52,8 +53,18 @@ export async function principalByTokenHash(sql: Sql, hash: string): Promise<(Pri
   return row ?? null;
 }
 
+/**
+ * `lastUsedAt` refreshed (at most once a minute), outside the kernel: the data version does not rise with it, and the
+ * response cache never keeps an answer that shows it (src/cache/response-cache.ts).
+ */
 export async function touchToken(sql: Sql, tokenId: string): Promise<void> {
   await sql(`update access_token set last_used_at = now() where id = ? and (last_used_at is null or last_used_at < now() - interval '1 minute')`, [tokenId]);
+}
+
+/** The data version alone (a request without a token). */
+export async function currentDataVersion(sql: Sql): Promise<string> {
+  const [row] = await sql<{ version: string }>('select version::text as version from data_version');
+  return row.version;
 }
 
 export async function principalsByIds(sql: Sql, ids: readonly string[]): Promise<PrincipalRow[]> {

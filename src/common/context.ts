@@ -61,5 +61,10 @@ export interface Context {
   requestId: string;
   /** "Today" for this request: the date in Asia/Ho_Chi_Minh, or the configured fixed date. */
   today: string;
+  /**
+   * The data version, read before anything else (src/cache/response-cache.ts): with the token, or on first call when
+   * the request had none. Absent: answers are not reused.
+   */
+  dataVersion?: () => Promise<string>;
   logger: Logger;
 }

@@ -14,6 +14,10 @@ export interface RequestScope {
   clientIp?: string;
   /** Turns for the request's statements outside a transaction (src/server/limits.plugin.ts sets it; none: no cap). */
   statementSlots?: StatementSlots;
+  /** When the HTTP request arrived (`performance.now()`): its duration for the metrics and the slow-request log. */
+  startedAt?: number;
+  /** The operation's cost once computed (src/server/limits.plugin.ts); `spent`: taken from the caller's budget. */
+  cost?: { requested: number; spent: boolean };
 }
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();

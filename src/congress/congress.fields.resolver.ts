@@ -7,8 +7,11 @@ import { planOn } from './congress.dated';
 import { stageAt } from './congress.history';
 import { CongressEventType, CongressType, ScheduleConflict, ScheduleConflictReason } from './congress.types';
 
+/** The stage at the end of `date`: the row's own on or after its latest event's day (no statement), else from its history. */
 export async function stageOf(ctx: Context, congress: CongressType, date: string): Promise<CongressStage> {
-  return stageAt(await ctx.loaders.congresses.events.load(congress.uuid), date);
+  const last = congress.row.lastEventOn;
+  if (last === undefined || (last !== null && date < last)) return stageAt(await ctx.loaders.congresses.events.load(congress.uuid), date);
+  return last === null ? CongressStage.NOT_STARTED : congress.row.stage;
 }
 
 /** The deadline on `date`: the superior's, as the plan stood then, else (round 1) the level's in the term calendar as it stood then. */

@@ -25,6 +25,8 @@ export interface CongressRow extends DatedPlan {
   heldStart: string | null;
   heldEnd: string | null;
   stage: CongressStage;
+  /** The day its latest event took effect (null: none), read with the row: on that day and after, `stage` is the stage. */
+  lastEventOn: string | null;
   delegatesConvened: number | null;
   delegatesAttending: number | null;
   committeeSize: number | null;
@@ -56,6 +58,7 @@ export const CONGRESS_COLUMNS = `c.id, c.organization_id as "organizationId", c.
   c.committee_size as "committeeSize", c.committee_formation as "committeeFormation",
   c.delegates_ex_officio as "delegatesExOfficio", c.delegates_elected as "delegatesElected",
   c.delegates_appointed as "delegatesAppointed", c.delegates_alternate as "delegatesAlternate", c.version,
+  (select max(e.effective_on) from congress_event e where e.congress_id = c.id)::text as "lastEventOn",
   ${PLAN_COLUMNS}`;
 
 /**

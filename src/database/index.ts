@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config';
 import type { Kernel } from '../common/kernel';
 import type { Logger } from '../common/log';
-import { createAppKernel } from '../kernel';
+import { createAppKernel, type WriteObserver } from '../kernel';
 import { EmbeddedPostgres } from './embedded';
 import { databaseReady, initOrm } from './orm';
 import { seedDemoIfEmpty } from './seed';
@@ -43,8 +43,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Embedded PostgreSQL unless DATABASE_URL is set; then migrations, then the demo seed when the tree is empty. */
-export async function openDatabase(config: Config, logger: Logger, today: () => string): Promise<Database> {
+/**
+ * Embedded PostgreSQL unless DATABASE_URL is set; then migrations, then the demo seed when the tree is empty.
+ * `metrics`: what the kernel reports its writes to (the server's metrics, src/server/metrics.ts); default: nothing.
+ */
+export async function openDatabase(config: Config, logger: Logger, today: () => string, opts: { metrics?: WriteObserver } = {}): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let url = config.databaseUrl;
   if (!url) {
@@ -61,7 +64,7 @@ export async function openDatabase(config: Config, logger: Logger, today: () => 
     orm = await initOrm(url, { poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs, logger });
     const applied = await orm.getMigrator().up();
     if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
-    kernel = createAppKernel(orm, { logger });
+    kernel = createAppKernel(orm, { logger, metrics: opts.metrics });
     if (config.seedDemo) await seedDemoIfEmpty(orm, kernel, today(), logger);
     if (config.bootstrapToken) {
       const token = config.bootstrapToken;
@@ -74,7 +77,7 @@ export async function openDatabase(config: Config, logger: Logger, today: () => 
       // above ran on connections without it (a migration may legitimately take longer).
       const setup = orm;
       orm = await initOrm(url, { poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs, logger, statementTimeoutMs: config.limits.statementTimeoutMs });
-      kernel = createAppKernel(orm, { logger });
+      kernel = createAppKernel(orm, { logger, metrics: opts.metrics });
       await setup.close(true);
     }
   } catch (err) {

@@ -17,6 +17,8 @@ export const MAX_PAYLOAD_BYTES = 7000;
  */
 export interface ChangeNotification {
   operation: string;
+  /** The data version this transaction committed (a decimal string): see data_version, src/cache. */
+  version: string;
   organizations: string[];
   truncated?: true;
 }
@@ -31,22 +33,28 @@ const WHOLE_TREE = new Set<DomainChange['kind']>(['CalendarChanged', 'RiskThresh
 
 /**
  * One `pg_notify` per transaction, sent just before COMMIT in the same transaction: PostgreSQL delivers it on COMMIT
- * only, never after a rollback. One statement builds the payload and sends it: the paths of the organisations named
+ * only, never after a rollback. The same statement raises the data version (the `data_version` row, locked from here to
+ * COMMIT: the last statement of every write, so writers wait on it only for their COMMIT), which the response cache
+ * keys answers by (src/cache/response-cache.ts). One statement builds the payload and sends it: the paths of the organisations named
  * (their open placement, else their latest one — an ended organisation's last path), and the first of these that fits:
  * 1. every organisation named with all its ancestors;
  * 2. the topmost organisations named (none of their ancestors named too), truncated;
  * 3. the roots of their trees (for a change concerning the whole tree: the roots of the tree), truncated;
  * 4. nothing listed, truncated (anything may have changed).
  */
-export function createNotifyConsumer(): JournalConsumer {
+export function createNotifyConsumer(opts: { onSent?: () => void } = {}): JournalConsumer {
+  const onSent = opts.onSent;
   return {
     name: 'notify',
+    // Delivered on COMMIT: counted then (the metrics' daihoi_notifications_sent_total), never after a rollback.
+    ...(onSent ? { afterCommit: () => onSent() } : {}),
     async beforeCommit(tx: Tx, journal: readonly DomainChange[]): Promise<void> {
       const ids = [...new Set(journal.flatMap(named))];
       const whole = journal.some((c) => WHOLE_TREE.has(c.kind));
       const op = tx.meta.operation;
       await tx.sql(
-        `with named as (select unnest(?::uuid[]) as id),
+        `with bump as (update data_version set version = version + 1 returning version),
+         named as (select unnest(?::uuid[]) as id),
          placed as (
            select distinct on (p.organization_id) p.organization_id as id, p.path
              from organization_placement p where p.organization_id in (select id from named)
@@ -68,7 +76,8 @@ export function createNotifyConsumer(): JournalConsumer {
            select 3, jsonb_build_object('operation', ?::text, 'organizations', coalesce((select jsonb_agg(id order by id) from roots), '[]'), 'truncated', true)
            union all
            select 4, jsonb_build_object('operation', ?::text, 'organizations', '[]'::jsonb, 'truncated', true))
-         select pg_notify(?, (select p::text from payloads where octet_length(p::text) <= ? order by tier limit 1))`,
+         select pg_notify(?, (select (p || jsonb_build_object('version', (select version::text from bump)))::text
+                                from payloads where octet_length(p::text) <= ? order by tier limit 1))`,
         [ids, whole, whole, op, whole, op, whole, op, op, CHANGES_CHANNEL, MAX_PAYLOAD_BYTES],
       );
     },

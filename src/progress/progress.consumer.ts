@@ -23,8 +23,9 @@ import { rebuildCounters } from './progress.rebuild';
  * - `CalendarChanged`: the held-late counts of the level's held congresses whose lateness changes;
  * - `BulkLoaded`: the counters are rebuilt from the base tables before commit.
  * The differences gather in the transaction's ledger, written just before COMMIT in the same transaction.
+ * `onFlush` is told how long that write took (the operators' metrics, src/kernel.ts); not called when nothing is written.
  */
-export function createProgressConsumer(): JournalConsumer {
+export function createProgressConsumer(opts: { onFlush?: (seconds: number) => void } = {}): JournalConsumer {
   const ledgers = new WeakMap<Tx, Ledger>();
 
   /** The transaction's ledger; the first time, the calendar lock (shared) too. */
@@ -69,11 +70,14 @@ export function createProgressConsumer(): JournalConsumer {
     async beforeCommit(tx: Tx, journal: readonly DomainChange[]): Promise<void> {
       const ledger = ledgers.get(tx);
       ledgers.delete(tx);
+      const started = performance.now();
       if (journal.some((c) => c.kind === 'BulkLoaded')) {
         // Everything from the base tables (this includes what the ledger holds), with fresh statistics for reads.
         await rebuildCounters(tx.sql);
         await tx.sql('analyze progress_counter, progress_override');
       } else if (ledger) await writeLedger(tx.sql, ledger);
+      else return;
+      opts.onFlush?.((performance.now() - started) / 1000);
     },
   };
 }

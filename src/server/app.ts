@@ -7,7 +7,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import { DEFAULT_LIMITS, type Config } from '../config';
 import type { Kernel } from '../common/kernel';
-import { authenticate } from '../access/access.authenticate';
+import { authenticate, authenticateRequest } from '../access/access.authenticate';
+import { ResponseCache, responseCachePlugin } from '../cache/response-cache';
+import { currentDataVersion } from '../access/principal.repository';
 import { createAccess } from '../access/access.scope';
 import { sqlOf } from '../common/sql';
 import { requestLogger, type Logger } from '../common/log';
@@ -20,6 +22,8 @@ import { describeOutage, isDatabaseUnavailable, outagePlugin, RETRY_AFTER_SECOND
 import { inputGuardPlugin } from './input-guard';
 import { createBudget } from './limits.budget';
 import { limitsPlugin, refuseWhileSpent } from './limits.plugin';
+import { knexPool, Metrics } from './metrics';
+import { metricsPlugin, metricsRoute } from './metrics.plugin';
 import { shapeRules } from './limits.validation';
 
 export interface AppDeps {
@@ -27,9 +31,17 @@ export interface AppDeps {
   /** The write path (src/kernel.ts createAppKernel). */
   kernel: Kernel;
   config: Pick<Config, 'introspection' | 'sqlStatementHeader' | 'anonymousRole'> & {
+    /** RESPONSE_CACHE_MB (default 0 here: off). */
+    responseCacheMb?: number;
     /** Limits for clients (src/server/limits.*.ts); default: DEFAULT_LIMITS. */
     limits?: Config['limits'];
+    /** SLOW_REQUEST_MS (default 0 here: no slow-request log). */
+    slowRequestMs?: number;
+    /** METRICS_PUBLIC: /metrics without a token (default false: ADMIN tokens only). */
+    metricsPublic?: boolean;
   };
+  /** The app's metrics (src/server/metrics.ts), shared with its kernel (createAppKernel's `metrics`); default: its own. */
+  metrics?: Metrics;
   logger: Logger;
   today: () => string;
   ready: () => Promise<boolean>;
@@ -43,8 +55,13 @@ function requestContext(logger: Logger): express.RequestHandler {
     const given = req.header('x-request-id');
     const requestId = given && REQUEST_ID_RE.test(given) ? given : crypto.randomUUID();
     res.setHeader('x-request-id', requestId);
-    requestScope.run({ requestId, logger: requestLogger(logger, { requestId }), statements: 0, clientIp: req.ip ?? req.socket.remoteAddress }, next);
+    requestScope.run({ requestId, logger: requestLogger(logger, { requestId }), statements: 0, clientIp: req.ip ?? req.socket.remoteAddress, startedAt: performance.now() }, next);
   };
+}
+
+/** The request's Authorization header; two of them are refused (Node would keep the first; a proxy might read the last). */
+function authorizationOf(req: express.Request): string | undefined {
+  return req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i].toLowerCase() === 'authorization').length > 1 ? 'duplicate' : req.header('authorization');
 }
 
 function sqlStatementHeader(): ApolloServerPlugin<Context> {
@@ -59,11 +76,15 @@ function sqlStatementHeader(): ApolloServerPlugin<Context> {
   };
 }
 
-/** The HTTP app: /graphql, /healthz, /readyz, the offline explorer at / and the SDL at /schema.graphql. */
+/** The HTTP app: /graphql, /healthz, /readyz, /metrics, the offline explorer at / and the SDL at /schema.graphql. */
 export async function createApp(deps: AppDeps) {
   const schema = await buildAppSchema();
   const sdl = await printAppSchema();
   const limits = deps.config.limits ?? DEFAULT_LIMITS;
+  const metrics = deps.metrics ?? new Metrics();
+  metrics.watchPool(knexPool(deps.orm));
+  const cache = deps.config.responseCacheMb ? new ResponseCache(deps.config.responseCacheMb * 1024 * 1024) : null;
+  if (cache) metrics.watchCache(() => cache.snapshot().bytes);
   const budget = createBudget({ perMinute: limits.costBudgetPerMinute, redisUrl: limits.redisUrl, keyPrefix: limits.redisKeyPrefix, logger: deps.logger });
   const apollo = new ApolloServer<Context>({
     schema,
@@ -82,7 +103,11 @@ export async function createApp(deps: AppDeps) {
       inputGuardPlugin<Context>(),
       // After outagePlugin: its willSendResponse replaces the body, this one adds `extensions.cost` to what is sent.
       limitsPlugin(limits, budget),
+      // After limitsPlugin: a reused answer is still authorised, limited and paid for; only its execution is skipped.
+      ...(cache ? [responseCachePlugin(cache, (outcome) => metrics.cacheLookup(outcome))] : []),
       ...(deps.config.sqlStatementHeader ? [sqlStatementHeader()] : []),
+      // Last: it records the response as the others left it.
+      metricsPlugin(metrics, { slowRequestMs: deps.config.slowRequestMs ?? 0, logger: deps.logger }),
     ],
   });
   await apollo.start();
@@ -104,6 +129,13 @@ export async function createApp(deps: AppDeps) {
   app.get('/schema.graphql', (_req, res) => {
     res.type('text/plain; charset=utf-8').send(sdl);
   });
+  app.get(
+    '/metrics',
+    metricsRoute(metrics, {
+      public: deps.config.metricsPublic ?? false,
+      viewerOf: (req) => authenticate(sqlOf(deps.orm.em.fork()), authorizationOf(req), { anonymousRole: null }, () => sqlOf(deps.orm.em.fork())),
+    }),
+  );
   app.use(
     '/graphql',
     requireJsonBody,
@@ -125,9 +157,11 @@ export async function createApp(deps: AppDeps) {
         try {
           const em = deps.orm.em.fork();
           const sql = sqlOf(em);
-          // Two Authorization headers are refused (Node would keep the first; a proxy might read the last).
-          const given = req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i].toLowerCase() === 'authorization').length > 1 ? 'duplicate' : req.header('authorization');
-          const viewer = await authenticate(sql, given, { anonymousRole: deps.config.anonymousRole }, () => sqlOf(deps.orm.em.fork()));
+          const given = authorizationOf(req);
+          const authenticated = await authenticateRequest(sql, given, { anonymousRole: deps.config.anonymousRole }, () => sqlOf(deps.orm.em.fork()));
+          const viewer = authenticated.viewer;
+          let version: Promise<string> | undefined;
+          const dataVersion = () => (version ??= authenticated.dataVersion !== null ? Promise.resolve(authenticated.dataVersion) : currentDataVersion(sql));
           refuseWhileSpent(budget, viewer, scope?.clientIp); // a caller at its budget: 429 before its query is parsed
           const today = deps.today();
           const loaders = createLoaders(em);
@@ -139,6 +173,7 @@ export async function createApp(deps: AppDeps) {
             loaders,
             requestId: scope?.requestId ?? crypto.randomUUID(),
             today,
+            dataVersion: cache ? dataVersion : undefined,
             logger: scope?.logger ?? deps.logger,
           };
         } catch (err) {
@@ -153,5 +188,5 @@ export async function createApp(deps: AppDeps) {
   // Keep these last: unknown routes and every error that reaches Express answer GraphQL-shaped JSON.
   app.use(notFound);
   app.use(jsonErrorHandler(deps.logger));
-  return { app, apollo };
+  return { app, apollo, metrics };
 }

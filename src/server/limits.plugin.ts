@@ -75,6 +75,7 @@ export function limitsPlugin(limits: LimitsConfig, budget: CostBudget): ApolloSe
             throw tooComplex('nodes', `The query selects more than ${MAX_COST_NODES} fields once its fragments are expanded.`, { maximum: MAX_COST_NODES });
           }
           cost = { requested };
+          if (scope) scope.cost = { requested, spent: false }; // for the metrics and the slow-request log (src/server/metrics.plugin.ts)
           if (requested > limits.maxCostPerQuery) {
             throw tooComplex('cost', `The query costs ${requested} points; at most ${limits.maxCostPerQuery} are allowed per query. Ask for smaller pages (first) or fewer past-date roll-ups.`, {
               requested,
@@ -85,6 +86,7 @@ export function limitsPlugin(limits: LimitsConfig, budget: CostBudget): ApolloSe
           const spent = await budget.spend(budgetKey(contextValue.viewer, scope?.clientIp), requested);
           cost = { requested, limit: budget.perMinute, remaining: spent.remaining, resetAt: spent.resetAt.toISOString() };
           if (!spent.granted) throw rateLimited(budget, spent.resetAt);
+          if (scope) scope.cost = { requested, spent: true };
         },
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;

@@ -12,6 +12,7 @@ import { findDrift, type Drift } from '../../src/progress/progress.rebuild';
 import { sqlOf } from '../../src/common/sql';
 import { createAppKernel } from '../../src/kernel';
 import { createApp } from '../../src/server/app';
+import { Metrics } from '../../src/server/metrics';
 import { buildTree, type TreeSpec } from '../../seeds/tree-builder';
 import { adminQuery, runPrefix, templateName, withDatabase } from './databases';
 
@@ -62,7 +63,7 @@ export interface TestApp {
 
 /** An API on its own fresh database (cloned from the migrated template), served over real HTTP on a free port. */
 export async function startTestApp(
-  opts: { today?: string; logger?: Logger; acquireTimeoutMs?: number; anonymousRole?: 'PUBLIC' | null; limits?: Partial<LimitsConfig> } = {},
+  opts: { today?: string; logger?: Logger; acquireTimeoutMs?: number; anonymousRole?: 'PUBLIC' | null; limits?: Partial<LimitsConfig>; responseCacheMb?: number; slowRequestMs?: number; metricsPublic?: boolean } = {},
 ): Promise<TestApp> {
   // The production limits, but a budget per minute the suite's many requests cannot spend (test/limits.test.ts spends it).
   const limits: LimitsConfig = { ...DEFAULT_LIMITS, costBudgetPerMinute: 1_000_000_000, ...opts.limits };
@@ -74,13 +75,17 @@ export async function startTestApp(
   const dbUrl = withDatabase(adminUrl, database);
   const orm = await initOrm(dbUrl, { poolMax: 10, logger: silentLogger, acquireTimeoutMs: opts.acquireTimeoutMs, statementTimeoutMs: limits.statementTimeoutMs });
   let today = opts.today ?? '2026-11-27';
-  const kernel = createAppKernel(orm, { logger: opts.logger ?? silentLogger });
+  // One app's metrics, shared by its server and its kernel (as src/main.ts wires them).
+  const metrics = new Metrics();
+  const kernel = createAppKernel(orm, { logger: opts.logger ?? silentLogger, metrics });
   const write: TestApp['write'] = (work, o = {}) =>
     kernel.withTransaction({ operation: o.operation ?? 'test', viewer: systemViewer('test'), today }, work, { treeLock: o.treeLock });
   const { app, apollo } = await createApp({
     orm,
     kernel,
-    config: { introspection: true, sqlStatementHeader: true, anonymousRole: opts.anonymousRole ?? null, limits },
+    // The response cache is on, as in production: every test that reads after a write checks it serves nothing stale.
+    config: { introspection: true, sqlStatementHeader: true, anonymousRole: opts.anonymousRole ?? null, limits, responseCacheMb: opts.responseCacheMb ?? 8, slowRequestMs: opts.slowRequestMs ?? 0, metricsPublic: opts.metricsPublic ?? false },
+    metrics,
     logger: opts.logger ?? silentLogger,
     today: () => today,
     ready: () => databaseReady(orm),
