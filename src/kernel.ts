@@ -12,7 +12,7 @@ import { createProgressConsumer } from './progress/progress.consumer';
  * nothing, so seeds, tools and tests need no metrics.
  */
 export interface WriteObserver {
-  /** The roll-up counters' write just before COMMIT took `seconds` (one per transaction that changed them). */
+  /** From the roll-up counters' write being queued in the commit batch to COMMIT: `seconds` (one per transaction that changed them). */
   progressFlushed(seconds: number): void;
   /** A change notification was delivered: its transaction committed. */
   notificationSent(): void;

@@ -1,5 +1,5 @@
 import type { SortKey } from '../common/connection';
-import { keysetPage, keysetPageSql, type KeysetRow, type Sql } from '../common/sql';
+import { keysetPage, keysetPageSql, type KeysetRow, type Sql, type Statement } from '../common/sql';
 import type { AuditEntityChange, AuditEntityRef, AuditPrincipal, AuditRecord } from './audit.record';
 
 /** Writes and reads of `audit_event` (append-only: nothing here updates or deletes). */
@@ -17,12 +17,13 @@ export interface AuditEventRow {
 const COLUMNS = `e.id, e.occurred_at as "occurredAt", e.principal, e.operation, e.request_id as "requestId", e.entities, e.changes`;
 
 /** One statement: the transaction's event. */
-export async function insertAuditEvent(sql: Sql, r: AuditRecord): Promise<void> {
-  await sql(
-    `insert into audit_event (principal, operation, request_id, entities, changes, organizations)
-     values (?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?::uuid[])`,
-    [JSON.stringify(r.principal), r.operation, r.requestId, JSON.stringify(r.entities), JSON.stringify(r.changes), r.organizations],
-  );
+/** The statement that records one audit event (run it, or queue it in a transaction's commit batch). */
+export function insertAuditEvent(r: AuditRecord): Statement {
+  return {
+    text: `insert into audit_event (principal, operation, request_id, entities, changes, organizations)
+           values (?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?::uuid[])`,
+    params: [JSON.stringify(r.principal), r.operation, r.requestId, JSON.stringify(r.entities), JSON.stringify(r.changes), r.organizations],
+  };
 }
 
 export async function auditEventsByIds(sql: Sql, ids: readonly string[]): Promise<AuditEventRow[]> {

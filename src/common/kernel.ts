@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DomainChange } from './journal';
 import { silentLogger, type Logger } from './log';
-import { sqlOf, type Sql } from './sql';
+import { sqlBatchOf, sqlOf, type Sql, type Statement } from './sql';
 import { isRaceFailure, sqlStateOf } from './sqlstate';
 
 /** Attempts in all for a transaction that keeps losing races (src/common/sqlstate.ts `isRaceFailure`). */
@@ -65,6 +65,13 @@ export interface Tx {
   readonly journal: readonly DomainChange[];
   /** Runs after COMMIT (never after a rollback); a failure is logged, the transaction stays committed. */
   afterCommit(fn: () => void | Promise<void>): void;
+  /**
+   * Queues a statement for the commit batch: after every consumer's `beforeCommit`, the queued statements are sent
+   * together, in the order queued, in one round trip, and COMMIT follows at once. For writes to rows every writer
+   * shares (the root's roll-up counters, the data version): their locks are then held only from that batch to COMMIT,
+   * whatever else the process is busy with. Nothing is read back.
+   */
+  atCommit(text: string, params?: readonly unknown[]): void;
 }
 
 export interface JournalConsumer {
@@ -99,6 +106,7 @@ class Transaction implements Tx {
   readonly journal: DomainChange[] = [];
   readonly hooks: (() => void | Promise<void>)[] = [];
   readonly sql: Sql;
+  private readonly batch: Statement[] = [];
   /** No change may start: one is being written (changes do not nest), or the work is over. */
   private busy: string | null = null;
 
@@ -135,6 +143,11 @@ class Transaction implements Tx {
     this.hooks.push(fn);
   }
 
+  atCommit(text: string, params: readonly unknown[] = []): void {
+    if (this.busy === 'the commit batch is being sent') throw new Error('tx.atCommit refused: the commit batch is being sent');
+    this.batch.push({ text, params });
+  }
+
   /**
    * The work is over: the consumers' last word before COMMIT. An entity changed but not flushed inside a change would be
    * written now, behind the consumers' back: refused (the transaction rolls back).
@@ -150,6 +163,8 @@ class Transaction implements Tx {
     this.busy = 'the transaction is committing';
     if (!this.journal.length) return;
     for (const c of this.consumers) await c.beforeCommit?.(this, this.journal);
+    this.busy = 'the commit batch is being sent';
+    await sqlBatchOf(this.em)(this.batch);
   }
 }
 

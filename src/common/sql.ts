@@ -27,6 +27,32 @@ export function sqlOf(em: EntityManager): Sql {
   };
 }
 
+/** A statement and its parameters, held to be sent later (src/common/kernel.ts `Tx.atCommit`). */
+export interface Statement {
+  text: string;
+  params: readonly unknown[];
+}
+
+/**
+ * Sends statements together on the entity manager's connection (inside its transaction), in one round trip: each is
+ * formatted with its parameters inlined, exactly as `sqlOf` would send it, and they run in order. Nothing is returned.
+ */
+export function sqlBatchOf(em: EntityManager): (statements: readonly Statement[]) => Promise<void> {
+  const connection = em.getConnection();
+  const platform = em.getPlatform();
+  const transaction = em.getTransactionContext();
+  return async (statements) => {
+    if (!statements.length) return;
+    const text = statements
+      .map((s) => {
+        checkPlaceholders(s.text, s.params);
+        return platform.formatQuery(s.text, s.params.map(bindable));
+      })
+      .join(';\n');
+    await inStatementSlot(transaction !== undefined, () => connection.execute(text, [], 'run', transaction));
+  };
+}
+
 /**
  * One `?` per parameter, and nothing MikroORM would read otherwise (`??` an identifier, `\?` a literal `?`): inlined, a
  * missing parameter would silently read as NULL.

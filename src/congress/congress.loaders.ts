@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { groupBy, inKeyOrder } from '../common/batch';
 import type { Sql } from '../common/sql';
+import type { SharedReads } from '../cache/versioned-memo';
 import type { OrganizationLevel } from '../organization/organization.levels';
 import { calendarOn } from './congress.dated';
 import {
@@ -31,7 +32,9 @@ export interface TermCalendar {
 const termCalendar = (periods: CalendarRow[]): TermCalendar => ({ periods, on: (date) => calendarOn(periods, date) });
 
 /** One set per request: congresses by id, by organisation (and term), their events, the calendar, children status. */
-export function createCongressLoaders(sql: Sql) {
+export function createCongressLoaders(sql: Sql, shared?: SharedReads) {
+  // Shared with the requests of the same data version until this request writes (clearAll).
+  let sharing = shared;
   const byId = new DataLoader<string, CongressRow | null>(async (ids) => {
     const rows = await congressesByIds(sql, ids);
     const map = new Map(rows.map((r) => [r.id, r]));
@@ -56,7 +59,9 @@ export function createCongressLoaders(sql: Sql) {
 
   // The current term comes with its calendar: a dashboard needs both, for one statement.
   const current = new DataLoader<'current', string | null>(async (keys) => {
-    const { code, calendar: rows } = await currentTermWithCalendar(sql);
+    const read = () => currentTermWithCalendar(sql);
+    const s = sharing;
+    const { code, calendar: rows } = s ? await s.memo.get(await s.version(), 'currentTermWithCalendar', read) : await read();
     if (code) calendar.prime(code, termCalendar(rows));
     return keys.map(() => code);
   });
@@ -84,6 +89,7 @@ export function createCongressLoaders(sql: Sql) {
     currentTerm: () => current.load('current'),
     children,
     clearAll() {
+      sharing = undefined;
       byId.clearAll();
       byOrganization.clearAll();
       events.clearAll();

@@ -52,7 +52,8 @@ export function createNotifyConsumer(opts: { onSent?: () => void } = {}): Journa
       const ids = [...new Set(journal.flatMap(named))];
       const whole = journal.some((c) => WHOLE_TREE.has(c.kind));
       const op = tx.meta.operation;
-      await tx.sql(
+      // In the commit batch (src/common/kernel.ts `atCommit`): the data version's row is locked from there to COMMIT only.
+      tx.atCommit(
         `with bump as (update data_version set version = version + 1 returning version),
          named as (select unnest(?::uuid[]) as id),
          placed as (

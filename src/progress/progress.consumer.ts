@@ -10,7 +10,7 @@ import {
   openCounters,
   selfAfter,
   selfBefore,
-  writeLedger,
+  ledgerStatements,
   type MoveBefore,
   type SelfBefore,
 } from './progress.maintenance';
@@ -75,8 +75,13 @@ export function createProgressConsumer(opts: { onFlush?: (seconds: number) => vo
         // Everything from the base tables (this includes what the ledger holds), with fresh statistics for reads.
         await rebuildCounters(tx.sql);
         await tx.sql('analyze progress_counter, progress_override');
-      } else if (ledger) await writeLedger(tx.sql, ledger);
-      else return;
+      } else if (ledger) {
+        // The ledger's statements go in the commit batch: their time is the batch's, until COMMIT.
+        for (const s of ledgerStatements(ledger)) tx.atCommit(s.text, s.params);
+        const onFlush = opts.onFlush;
+        if (onFlush) tx.afterCommit(() => onFlush((performance.now() - started) / 1000));
+        return;
+      } else return;
       opts.onFlush?.((performance.now() - started) / 1000);
     },
   };

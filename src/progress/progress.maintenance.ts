@@ -1,4 +1,4 @@
-import type { Sql } from '../common/sql';
+import type { Sql, Statement } from '../common/sql';
 import { CongressMode, CongressStage, isHeld } from '../congress/congress.enums';
 import { add, FIELDS, levelField, stageField, zero, type Vector } from './progress.columns';
 import { closedLateSql, countedCongress, currentCalendar, HELD_STAGES_SQL } from './progress.sql';
@@ -34,7 +34,7 @@ interface Contribution {
   ancestors: string[];
 }
 
-/** What one transaction adds to the counters, written once before commit (writeLedger). */
+/** What one transaction adds to the counters, written once, in its commit batch (ledgerStatements). */
 export class Ledger {
   vectors = new Map<string, Vector>();
   buckets = new Map<string, number>();
@@ -198,30 +198,36 @@ export async function openCounters(sql: Sql, ids: readonly string[]): Promise<vo
   await sql('insert into progress_counter (organization_id) select unnest(?::uuid[]) on conflict do nothing', [ids]);
 }
 
-/** Writes what the transaction accumulated: one locking read in id order, one update, the bucket upserts. */
-export async function writeLedger(sql: Sql, ledger: Ledger): Promise<void> {
+/**
+ * The statements that write what the transaction accumulated: one locking read in id order, one update, the bucket
+ * upserts. The consumer queues them in the commit batch (src/common/kernel.ts `atCommit`), so the ancestors' rows — the
+ * root's is every writer's — are locked only from there to COMMIT; a tool may run them at once.
+ */
+export function ledgerStatements(ledger: Ledger): Statement[] {
+  const out: Statement[] = [];
   const entries = [...ledger.vectors.entries()].filter(([, v]) => FIELDS.some((f) => v[f] !== 0)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (entries.length) {
     const ids = entries.map(([id]) => id);
-    await sql('select 1 from progress_counter where organization_id = any(?::uuid[]) order by organization_id for update', [ids]);
+    out.push({ text: 'select 1 from progress_counter where organization_id = any(?::uuid[]) order by organization_id for update', params: [ids] });
     const columns = FIELDS.map((f, i) => `${f} = c.${f} + v.f${i}`).join(', ');
     const arrays = FIELDS.map((f) => `?::${f === 'members' ? 'bigint' : 'integer'}[]`).join(', ');
-    await sql(
-      `update progress_counter c set ${columns}
-         from unnest(?::uuid[], ${arrays}) as v(id, ${FIELDS.map((_, i) => `f${i}`).join(', ')})
-        where c.organization_id = v.id`,
-      [ids, ...FIELDS.map((f) => entries.map(([, v]) => v[f]))],
-    );
+    out.push({
+      text: `update progress_counter c set ${columns}
+               from unnest(?::uuid[], ${arrays}) as v(id, ${FIELDS.map((_, i) => `f${i}`).join(', ')})
+              where c.organization_id = v.id`,
+      params: [ids, ...FIELDS.map((f) => entries.map(([, v]) => v[f]))],
+    });
   }
   const buckets = [...ledger.buckets.entries()].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
   if (buckets.length) {
     const parts = buckets.map(([k, n]) => [...k.split('|'), n] as [string, string, string, number]);
-    await sql(
-      `insert into progress_override (organization_id, level, deadline, open)
-       select * from unnest(?::uuid[], ?::text[], ?::date[], ?::int[])
-       on conflict (organization_id, level, deadline) do update set open = progress_override.open + excluded.open`,
-      [parts.map((p) => p[0]), parts.map((p) => p[1]), parts.map((p) => p[2]), parts.map((p) => p[3])],
-    );
-    await sql('delete from progress_override where organization_id = any(?::uuid[]) and open = 0', [[...new Set(parts.map((p) => p[0]))]]);
+    out.push({
+      text: `insert into progress_override (organization_id, level, deadline, open)
+             select * from unnest(?::uuid[], ?::text[], ?::date[], ?::int[])
+             on conflict (organization_id, level, deadline) do update set open = progress_override.open + excluded.open`,
+      params: [parts.map((p) => p[0]), parts.map((p) => p[1]), parts.map((p) => p[2]), parts.map((p) => p[3])],
+    });
+    out.push({ text: 'delete from progress_override where organization_id = any(?::uuid[]) and open = 0', params: [[...new Set(parts.map((p) => p[0]))]] });
   }
+  return out;
 }

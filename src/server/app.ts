@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, type Config } from '../config';
 import type { Kernel } from '../common/kernel';
 import { authenticate, authenticateRequest } from '../access/access.authenticate';
 import { ResponseCache, responseCachePlugin } from '../cache/response-cache';
+import { VersionedMemo } from '../cache/versioned-memo';
 import { currentDataVersion } from '../access/principal.repository';
 import { createAccess } from '../access/access.scope';
 import { sqlOf } from '../common/sql';
@@ -85,6 +86,8 @@ export async function createApp(deps: AppDeps) {
   metrics.watchPool(knexPool(deps.orm));
   const cache = deps.config.responseCacheMb ? new ResponseCache(deps.config.responseCacheMb * 1024 * 1024) : null;
   if (cache) metrics.watchCache(() => cache.snapshot().bytes);
+  // With the response cache: the current term and its calendar read once per data version (src/cache/versioned-memo.ts).
+  const memo = new VersionedMemo();
   const budget = createBudget({ perMinute: limits.costBudgetPerMinute, redisUrl: limits.redisUrl, keyPrefix: limits.redisKeyPrefix, logger: deps.logger });
   const apollo = new ApolloServer<Context>({
     schema,
@@ -164,7 +167,7 @@ export async function createApp(deps: AppDeps) {
           const dataVersion = () => (version ??= authenticated.dataVersion !== null ? Promise.resolve(authenticated.dataVersion) : currentDataVersion(sql));
           refuseWhileSpent(budget, viewer, scope?.clientIp); // a caller at its budget: 429 before its query is parsed
           const today = deps.today();
-          const loaders = createLoaders(em);
+          const loaders = createLoaders(em, cache ? { memo, version: dataVersion } : undefined);
           return {
             em,
             kernel: deps.kernel,

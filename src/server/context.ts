@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SharedReads } from '../cache/versioned-memo';
 import type { Loaders } from '../common/context';
 import { sqlOf } from '../common/sql';
 import { createCongressLoaders } from '../congress/congress.loaders';
@@ -10,11 +11,14 @@ import { createRiskLoaders } from '../risk/risk.loaders';
 
 export type { Context, Loaders } from '../common/context';
 
-/** One loader set per request (graphql/dataloader's README): nothing cached outlives the request. */
-export function createLoaders(em: EntityManager): Loaders {
+/**
+ * One loader set per request (graphql/dataloader's README): nothing cached outlives the request, but for values read
+ * once per data version for the whole process (`shared`: src/cache/versioned-memo.ts).
+ */
+export function createLoaders(em: EntityManager, shared?: SharedReads): Loaders {
   const sql = sqlOf(em);
   const organizations = createOrganizationLoaders(sql);
-  const congresses = createCongressLoaders(sql);
+  const congresses = createCongressLoaders(sql, shared);
   const restructurings = createRestructuringLoaders(sql);
   const progress = createProgressLoaders(sql, congresses);
   const readiness = createReadinessLoaders(sql);

@@ -127,7 +127,7 @@ export class Metrics implements WriteObserver {
     });
     this.flush = new Histogram({
       name: 'daihoi_progress_flush_seconds',
-      help: "Time of the roll-up counters' write just before COMMIT, per transaction that changed them.",
+      help: "Time from the roll-up counters' write being queued (in the commit batch) to COMMIT, per transaction that changed them.",
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers,
     });
