@@ -53,9 +53,15 @@ export function createProgressConsumer(opts: { onFlush?: (seconds: number) => vo
           return moveBefore(tx.sql, await ledgerOf(tx), change.subtreeRoot);
         default: {
           if (!change.organizations.length) return null;
-          await ledgerOf(tx);
-          if (change.kind === 'OrganizationPlaced') await openCounters(tx.sql, change.organizations);
-          return selfBefore(tx.sql, change.organizations);
+          if (change.kind === 'OrganizationPlaced') {
+            await ledgerOf(tx);
+            await openCounters(tx.sql, change.organizations);
+            return selfBefore(tx.sql, change.organizations);
+          }
+          // The transaction's first change takes the calendar lock in the statement that reads its "before".
+          const first = !ledgers.has(tx);
+          if (first) ledgers.set(tx, new Ledger());
+          return selfBefore(tx.sql, change.organizations, first);
         }
       }
     },

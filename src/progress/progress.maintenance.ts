@@ -71,18 +71,22 @@ interface SelfRow {
   pending: boolean;
 }
 
-/** What each organisation adds to the counters of its ancestors, in the latest state of the tree. */
-export async function contributions(sql: Sql, ids: readonly string[]): Promise<Map<string, Contribution>> {
+/**
+ * What each organisation adds to the counters of its ancestors, in the latest state of the tree. `lock`: the same
+ * statement first takes the calendar lock (shared, when `calendarLock`) and locks the organisations' rows in id order.
+ */
+export async function contributions(sql: Sql, ids: readonly string[], lock: { rows: boolean; calendarLock: boolean } = { rows: false, calendarLock: false }): Promise<Map<string, Contribution>> {
   const rows = await sql<SelfRow>(
-    `select o.id, o.level, o.member_count as "memberCount", p.path, c.stage, c.pilot, c.mode, c.deadline_override::text as "deadlineOverride",
+    `${lock.calendarLock ? `with calendar_lock as materialized (select pg_advisory_xact_lock_shared(${CALENDAR_LOCK}))` : ''}
+     select o.id, o.level, o.member_count as "memberCount", p.path, c.stage, c.pilot, c.mode, c.deadline_override::text as "deadlineOverride",
             ${closedLateSql('c', 'tc')} as "closedLate",
             exists (select 1 from restructuring_pending rp where rp.organization_id = o.id) as pending
-       from organization o
+       from ${lock.rows ? `(select * from organization where id = any(?::uuid[]) ${lock.calendarLock ? 'and exists (select 1 from calendar_lock)' : ''} order by id for update)` : 'organization'} o
        left join organization_placement p on p.organization_id = o.id and p.valid_to is null
        left join congress c on ${countedCongress('c', 'o.id')}
        left join term_calendar tc on ${currentCalendar('tc', 'o.level')}
       where o.id = any(?::uuid[])`,
-    [ids],
+    lock.rows ? [ids, ids] : [ids],
   );
   return new Map(rows.map((r) => [r.id, contributionOf(r)]));
 }
@@ -120,11 +124,11 @@ export interface SelfBefore {
  * Before a change to these organisations' own state (their congress, members, pending flag, or whether they are in
  * the tree at all): their rows locked, their contributions read.
  */
-export async function selfBefore(sql: Sql, ids: readonly string[]): Promise<SelfBefore> {
+export async function selfBefore(sql: Sql, ids: readonly string[], calendarLock = false): Promise<SelfBefore> {
   const unique = [...new Set(ids)].sort();
-  // Two writers changing the same organisation's contribution must not both read the same "before".
-  await sql('select 1 from organization where id = any(?::uuid[]) order by id for update', [unique]);
-  return { ids: unique, before: await contributions(sql, unique) };
+  // Two writers changing the same organisation's contribution must not both read the same "before": their rows are
+  // locked (in id order) by the statement that reads it, after the calendar lock when the caller has not taken it yet.
+  return { ids: unique, before: await contributions(sql, unique, { rows: true, calendarLock }) };
 }
 
 /** After it: the differences go to the ledger. */
