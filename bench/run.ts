@@ -44,10 +44,17 @@ const MINISTRY = `query($id: ID!) { node(id: $id) { ... on Organization {
 } } }`;
 const OVERDUE_CONGRESSES = `query($root: ID!) { congresses(under: $root, overdue: true, first: 100) { totalCount nodes { plannedStart stage organization { name } } } }`;
 const OVERDUE_ORGANIZATIONS = `query($root: ID!) { organizations(under: $root, overdue: true, first: 100) { totalCount nodes { name level overdueReason } } }`;
-/** Past-date roll-ups of the root's children (the largest subtrees): cost 1 + 1 + 50 × (1 + 10) = 552 (src/server/limits.cost.ts). */
-const HEAVY = `query($root: ID!) { node(id: $root) { ... on Organization {
-  children(first: 50, asOf: "2025-06-01") { nodes { progress { held overdue members } } }
+/**
+ * Past-date roll-ups of the root's children (the largest subtrees): cost 1 + 1 + 50 × (1 + 10) = 552
+ * (src/server/limits.cost.ts). The heavy client asks for a different day each time, so no answer can be reused.
+ */
+const HEAVY = `query($root: ID!, $asOf: Date!) { node(id: $root) { ... on Organization {
+  children(first: 50, asOf: $asOf) { nodes { progress { held overdue members } } }
 } } }`;
+let heavyDay = 0;
+/** The next day of 2025 for the heavy client. */
+const heavyBody = (rootId: string) =>
+  JSON.stringify({ query: HEAVY, variables: { root: rootId, asOf: new Date(Date.UTC(2025, 0, 1 + (heavyDay++ % 365))).toISOString().slice(0, 10) } });
 /** The `limits` server's budget per minute: the dashboard (20 requests/s × its cost) stays within it, the heavy client does not. */
 const LIMITS_BUDGET = 300_000;
 const LIMITS_DASHBOARD_RATE = 20;
@@ -427,7 +434,6 @@ async function limitsScenario(rootId: string, viewer: string, servers: ChildProc
   const api = await startServer(PORT + 1, { ANONYMOUS_ROLE: 'PUBLIC', COST_BUDGET_PER_MINUTE: String(LIMITS_BUDGET) });
   servers.push(api.child);
   const dashBody = JSON.stringify({ query: DASHBOARD, variables: { root: rootId } });
-  const heavyBody = JSON.stringify({ query: HEAVY, variables: { root: rootId } });
   const send = async (body: string, headers: Record<string, string> = {}) => {
     const res = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     await res.text();
@@ -443,7 +449,7 @@ async function limitsScenario(rootId: string, viewer: string, servers: ChildProc
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (!atBudget && Date.now() < until) {
-        if ((await send(heavyBody)) === 429) atBudget = true;
+        if ((await send(heavyBody(rootId))) === 429) atBudget = true;
         else primed++;
       }
     }),
@@ -455,7 +461,7 @@ async function limitsScenario(rootId: string, viewer: string, servers: ChildProc
     cannon(api, null, {
       connections: 8,
       duration: DURATION,
-      requests: [{ body: heavyBody, onResponse: (status: number) => void (status === 429 ? refused++ : served++) }],
+      requests: [{ setupRequest: (req) => ({ ...req, body: heavyBody(rootId) }), onResponse: (status: number) => void (status === 429 ? refused++ : served++) }],
     }),
   ]);
   return { quiet, loaded, heavy, primed, refused, served };

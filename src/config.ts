@@ -49,6 +49,8 @@ export interface LimitsConfig {
   costBudgetPerMinute: number;
   /** SQL_MAX_CONCURRENT_PER_REQUEST: statements one request runs at once outside a transaction (the rest wait their turn). */
   maxConcurrentStatements: number;
+  /** SQL_MAX_CONCURRENT_PER_PRINCIPAL: statements of all one principal's requests (one client address, anonymous) at once. */
+  maxConcurrentStatementsPerPrincipal: number;
   /** STATEMENT_TIMEOUT_MS: PostgreSQL cancels a statement of the API's pool running longer (0: never). */
   statementTimeoutMs: number;
   /** REDIS_URL: the budget is shared through Redis by every instance; unset: each instance counts in memory. */
@@ -65,6 +67,7 @@ export const DEFAULT_LIMITS: LimitsConfig = Object.freeze({
   maxCostPerQuery: 1000,
   costBudgetPerMinute: 20_000,
   maxConcurrentStatements: 3,
+  maxConcurrentStatementsPerPrincipal: 4,
   statementTimeoutMs: 5000,
   redisUrl: undefined,
   redisKeyPrefix: 'daihoi:cost',
@@ -145,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxCostPerQuery: int('COST_MAX_PER_QUERY', DEFAULT_LIMITS.maxCostPerQuery, 1, 1_000_000_000),
     costBudgetPerMinute: int('COST_BUDGET_PER_MINUTE', DEFAULT_LIMITS.costBudgetPerMinute, 1, 1_000_000_000),
     maxConcurrentStatements: int('SQL_MAX_CONCURRENT_PER_REQUEST', DEFAULT_LIMITS.maxConcurrentStatements, 1, 200),
+    maxConcurrentStatementsPerPrincipal: int('SQL_MAX_CONCURRENT_PER_PRINCIPAL', DEFAULT_LIMITS.maxConcurrentStatementsPerPrincipal, 1, 200),
     statementTimeoutMs: int('STATEMENT_TIMEOUT_MS', DEFAULT_LIMITS.statementTimeoutMs, 0, 3_600_000),
     redisUrl,
     redisKeyPrefix: DEFAULT_LIMITS.redisKeyPrefix,

@@ -92,6 +92,35 @@ describe('SQL per request: concurrent statements and the statement timeout', () 
     expect(seen[1]).toBeGreaterThan(1); // without the cap they would all wait at once
   });
 
+  it('one principal’s requests together run at most SQL_MAX_CONCURRENT_PER_PRINCIPAL statements at once; another principal is not held back', async () => {
+    // No response cache: identical requests would share one execution (src/cache/response-cache.ts).
+    const app = await startTestApp({ today: TODAY, limits: { maxConcurrentStatements: 3, maxConcurrentStatementsPerPrincipal: 2 }, responseCacheMb: 0 });
+    try {
+      await app.tree(smallTree('S'));
+      const root = (await app.gql('{ organization(code: "S-TW") { id } }')).body.data.organization.id;
+      const other = await app.principal('ADMIN', null, { name: 'another admin' });
+      const lock = await lockTables(app);
+      let pending: ReturnType<TestApp['gql']>[] = [];
+      let seen: number;
+      let seenWithOther: number;
+      try {
+        // Four requests of one principal, each able to send 3 statements at once: 2 run, the rest wait their turn.
+        pending = range(4).map(() => app.gql(WIDE, { root }));
+        seen = await mostWaiting(app, lock.pid, 2);
+        // Another principal's request gets its own turns.
+        pending.push(app.gql(WIDE, { root }, { as: other }));
+        seenWithOther = await mostWaiting(app, lock.pid, 5);
+      } finally {
+        await lock.release();
+      }
+      for (const res of await Promise.all(pending)) expect(res.body.errors).toBeUndefined();
+      expect(seen).toBe(2);
+      expect(seenWithOther).toBeGreaterThan(2); // the other principal's statements wait beside them, not behind them
+    } finally {
+      await app.close();
+    }
+  });
+
   it('keeps writes working: a mutation (statements in its transaction do not queue) under a cap of 1', async () => {
     const id = (await capped.gql('{ organization(code: "S-MA") { id } }')).body.data.organization.id;
     const { body } = await capped.gql('mutation($input: OrganizationUpdateInput!) { organizationUpdate(input: $input) { organization { name version } userErrors { code } } }', {

@@ -32,21 +32,64 @@ export function countStatement(): void {
  * At most `max` statements of one request run at once; the others wait their turn, in order, before asking the pool for
  * a connection — so one request's DataLoader batches cannot take every pooled connection.
  */
-export class StatementSlots {
+/** Something statements take turns on. */
+export interface Turns {
+  run<T>(statement: () => Promise<T>): Promise<T>;
+}
+
+export class StatementSlots implements Turns {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
-  constructor(readonly max: number) {}
+  /** `outer`: turns shared with other requests (the principal's), taken after this request's own. */
+  constructor(
+    readonly max: number,
+    private readonly outer?: Turns,
+  ) {}
+
+  /** Nothing running or waiting. */
+  get idle(): boolean {
+    return this.running === 0 && this.waiting.length === 0;
+  }
 
   async run<T>(statement: () => Promise<T>): Promise<T> {
     if (this.running >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.running++;
     try {
-      return await statement();
+      return await (this.outer ? this.outer.run(statement) : statement());
     } finally {
       const next = this.waiting.shift();
       if (next) next(); // the turn passes on: `running` stays the same
       else this.running--;
     }
+  }
+}
+
+/**
+ * Slots per principal (its budget key): however many requests one client sends at once, its statements outside
+ * transactions hold at most `max` pooled connections together, so the others always find some. An entry lives while
+ * it is in use.
+ */
+export class PrincipalSlots {
+  private readonly slots = new Map<string, StatementSlots>();
+  constructor(readonly max: number) {}
+
+  /** The slots of a request of principal `key`: its own `perRequest`, within the principal's. */
+  forRequest(key: string, perRequest: number): StatementSlots {
+    return new StatementSlots(perRequest, { run: (statement) => this.run(key, statement) });
+  }
+
+  private async run<T>(key: string, statement: () => Promise<T>): Promise<T> {
+    let shared = this.slots.get(key);
+    if (!shared) this.slots.set(key, (shared = new StatementSlots(this.max)));
+    try {
+      return await shared.run(statement);
+    } finally {
+      if (shared.idle && this.slots.get(key) === shared) this.slots.delete(key);
+    }
+  }
+
+  get size(): number {
+    return this.slots.size;
   }
 }
 

@@ -4,7 +4,7 @@ import type { LimitsConfig } from '../config';
 import type { Context } from '../common/context';
 import { MAX_PAGE } from '../common/connection';
 import type { Viewer } from '../common/kernel';
-import { requestScope, StatementSlots } from '../common/request-scope';
+import { PrincipalSlots, requestScope } from '../common/request-scope';
 import { budgetKey, type CostBudget } from './limits.budget';
 import { estimate, EstimateCache, MAX_COST_NODES } from './limits.cost';
 import { tooComplex } from './limits.validation';
@@ -36,10 +36,12 @@ const SUGGESTION = /\s*Did you mean [^?]*\?/g;
  *    known, before parsing (`refuseWhileSpent`, called by the request's context).
  * Depth, aliases, directives and tokens are checked earlier, in parsing and validation (src/server/limits.validation.ts).
  * Every response that gets as far as parsing carries `extensions.cost`. While it runs, the request's statements outside a transaction take turns,
- * at most SQL_MAX_CONCURRENT_PER_REQUEST at once (src/common/request-scope.ts).
+ * at most SQL_MAX_CONCURRENT_PER_REQUEST at once, and at most SQL_MAX_CONCURRENT_PER_PRINCIPAL for all of one
+ * principal's requests together (src/common/request-scope.ts).
  */
 export function limitsPlugin(limits: LimitsConfig, budget: CostBudget): ApolloServerPlugin<Context> {
   const estimates = new EstimateCache();
+  const slots = new PrincipalSlots(limits.maxConcurrentStatementsPerPrincipal);
   return {
     async serverWillStart() {
       return {
@@ -50,7 +52,7 @@ export function limitsPlugin(limits: LimitsConfig, budget: CostBudget): ApolloSe
     },
     async requestDidStart({ contextValue }) {
       const scope = requestScope.getStore();
-      if (scope) scope.statementSlots = new StatementSlots(limits.maxConcurrentStatements);
+      if (scope) scope.statementSlots = slots.forRequest(budgetKey(contextValue.viewer, scope.clientIp), limits.maxConcurrentStatements);
       const hide = hidesSchema(contextValue.viewer);
       let cost: CostExtension = { requested: 0 };
       return {
