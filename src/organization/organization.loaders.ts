@@ -8,7 +8,7 @@ import {
   type NameRow,
   descendantsPages,
   organizationsByCodes,
-  organizationsByIds,
+  organizationsWithPlacementByIds,
   placementsAt,
   type OrganizationRow,
   type PageQuery,
@@ -57,9 +57,15 @@ function pageLoader(sql: Sql, fetch: (sql: Sql, ids: readonly string[], q: PageQ
 
 /** One set per request: organisations by id and code, placements on a date, and pages of children and descendants. */
 export function createOrganizationLoaders(sql: Sql) {
+  // The open placements read with organisations by id: a placement asked for a date on or after its start needs no statement.
+  const current = new Map<string, PlacementRow>();
   const byId = new DataLoader<string, OrganizationRow | null>(async (ids) => {
-    const rows = await organizationsByIds(sql, ids);
-    const map = new Map(rows.map((r) => [r.id, r]));
+    const rows = await organizationsWithPlacementByIds(sql, ids);
+    const map = new Map<string, OrganizationRow>();
+    for (const { currentPlacement, ...row } of rows) {
+      map.set(row.id, row);
+      if (currentPlacement) current.set(row.id, currentPlacement);
+    }
     return ids.map((id) => map.get(id) ?? null);
   });
 
@@ -73,9 +79,17 @@ export function createOrganizationLoaders(sql: Sql) {
   const placementKey = (k: PlacementKey) => `${k.id}|${k.date}`;
   const placementAt = new DataLoader<PlacementKey, PlacementRow | null, string>(
     async (keys) => {
-      const rows = await placementsAt(sql, keys);
       const out: (PlacementRow | null)[] = keys.map(() => null);
-      for (const { keyIndex, ...row } of rows) out[keyIndex] = row;
+      const missing: number[] = [];
+      keys.forEach((k, i) => {
+        const open = current.get(k.id);
+        if (open && open.validFrom <= k.date) out[i] = open;
+        else missing.push(i);
+      });
+      if (missing.length) {
+        const rows = await placementsAt(sql, missing.map((i) => keys[i]));
+        for (const { keyIndex, ...row } of rows) out[missing[keyIndex]] = row;
+      }
       return out;
     },
     { cacheKeyFn: placementKey },
@@ -108,6 +122,7 @@ export function createOrganizationLoaders(sql: Sql) {
     descendants: pageLoader(sql, descendantsPages, prime),
     /** After a write: everything cached may be stale. */
     clearAll() {
+      current.clear();
       byId.clearAll();
       byCode.clearAll();
       placementAt.clearAll();

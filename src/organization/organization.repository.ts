@@ -47,6 +47,20 @@ export async function organizationsByIds(sql: Sql, ids: readonly string[]): Prom
   return sql<OrganizationRow>(`select ${ORG_COLUMNS} from organization o where o.id = any(?::uuid[])`, [ids]);
 }
 
+/** An organisation with its open placement (null: not in the tree now), read in the same statement. */
+export type OrganizationWithPlacement = OrganizationRow & { currentPlacement: PlacementRow | null };
+
+export async function organizationsWithPlacementByIds(sql: Sql, ids: readonly string[]): Promise<OrganizationWithPlacement[]> {
+  return sql<OrganizationWithPlacement>(
+    `select ${ORG_COLUMNS},
+            (select json_build_object('organizationId', p.organization_id, 'parentId', p.parent_id, 'path', p.path, 'depth', p.depth,
+                                      'validFrom', p.valid_from, 'validTo', p.valid_to)
+               from organization_placement p where p.organization_id = o.id and p.valid_to is null) as "currentPlacement"
+       from organization o where o.id = any(?::uuid[])`,
+    [ids],
+  );
+}
+
 export async function organizationsByCodes(sql: Sql, codes: readonly string[]): Promise<OrganizationRow[]> {
   return sql<OrganizationRow>(`select ${ORG_COLUMNS} from organization o where o.code = any(?::text[])`, [codes]);
 }
