@@ -9,7 +9,9 @@ import { findDrift } from '../progress/progress.rebuild';
 
 /** `npm run progress:verify`: recomputes every roll-up from the base tables; exit 1 on any drift. */
 async function main() {
-  const config = { ...loadConfig(), seedDemo: false };
+  // A whole-tree recomputation is no client's request: no statement timeout (it takes about a minute at 1,000,000).
+  const loaded = loadConfig();
+  const config = { ...loaded, seedDemo: false, limits: { ...loaded.limits, statementTimeoutMs: 0 } };
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config, logger, todayFn(config.today, config.timeZone));
   try {
