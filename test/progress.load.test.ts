@@ -31,6 +31,9 @@ describe('the dashboard request', () => {
     );
     expect(ab.n).toBeGreaterThanOrEqual(10);
     const counts: Record<string, number> = {};
+    // The current term and its calendar are read once per data version for the whole process (src/cache): read them
+    // first, as any earlier request since the last write would have, so that every request below is counted alike.
+    expect((await app.gql(DASHBOARD, { root: globalId('Organization', root.id), first: 1, asOf: null })).body.errors).toBeUndefined();
     for (const asOf of [null, '2025-04-15']) {
       for (const [label, id, first] of [['root/10', root.id, 10], ['root/50', root.id, 50], ['ministry/10', ab.id, 10]] as const) {
         const res = await app.gql(DASHBOARD, { root: globalId('Organization', id), first, asOf });
@@ -44,8 +47,8 @@ describe('the dashboard request', () => {
       expect(counts[`ministry/10@${asOf}`]).toBe(counts[`root/10@${asOf}`]);
     }
     // Today the roll-ups come from the counters; a past date adds one live statement per depth. One of them looks
-    // the request's token up (access control).
-    expect(counts['root/50@today']).toBeLessThanOrEqual(9);
+    // the request's token up (access control) and reads the data version.
+    expect(counts['root/50@today']).toBeLessThanOrEqual(8);
   });
 });
 
