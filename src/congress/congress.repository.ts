@@ -159,6 +159,89 @@ export interface CongressSearch {
   after: SortKey | null;
 }
 
+export interface OverdueCongressQuery {
+  date: string;
+  term: string;
+  under: string;
+  /** List `under`'s own congress too. */
+  underInclusive: boolean;
+  first: number;
+  after: SortKey | null;
+  /** How many congresses the list has in all (known to the caller): it steers the way the page is read. */
+  matches: number;
+  /** Forces one way to read the page (tests compare both); by default chosen from `matches`. */
+  reading?: 'walk' | 'sort';
+}
+
+/**
+ * One page (up to `first` + 1 rows) of `congresses(overdue: true)` by planned start, without counting them (the caller
+ * knows the total), on a date on or after the latest dated change — when each congress's stage, plan and scheduling
+ * on the date are its current ones (see WATERMARK_SQL), so that what searchCongresses computes per congress reduces to
+ * its columns: open (not held or superseded), its own deadline else its level's in the calendar on the date before
+ * the date. Read one of two ways:
+ * - walking every open congress of the term in the calendar's order (the partial index of migration 16: planned start,
+ *   none last, then id), checking each one's deadline and placement on the date until the page is full: about
+ *   (first + 1) × open congresses / matches rows, when the overdue ones are many;
+ * - or sorting the subtree's overdue congresses, when they are few.
+ * Null when the date is before the latest dated change (checked in the statement itself): the caller then reads
+ * searchCongresses. The same rows in the same order as searchCongresses.
+ */
+export async function overdueCongressPage(sql: Sql, q: OverdueCongressQuery): Promise<(CongressRow & { sortValue: string })[] | null> {
+  const tree = q.underInclusive ? 'p.path @> array[?::uuid]' : 'p.path @> array[?::uuid] and p.organization_id <> ?::uuid';
+  const treeParams = q.underInclusive ? [q.under] : [q.under, q.under];
+  // What `overdue: true` asks of congress `c` and its organisation `o` once the date is fresh (see above).
+  const open = `c.term = (select term from x) and c.round = 1 and c.stage not in ('HELD', 'RESULTS_CONFIRMED', 'SUPERSEDED')
+                and ${scheduledBySql('c', '(select d from x)')}`;
+  const late = `coalesce(c.deadline_override, (select tc.deadline from cal tc where tc.level = o.level)) < (select d from x)`;
+  // The date as a constant where the planner estimates a range (a placement's), so that it reads a subtree by its path.
+  const placed = validOn('p', '?::date');
+  const start = `coalesce(c.planned_start, '9999-12-31'::date)`;
+  const cursor = q.after ? `and (${start}, c.id) > (?::date, ?::uuid)` : '';
+  const cursorParams = q.after ? [q.after[0], q.after[1]] : [];
+  const columns = `${CONGRESS_COLUMNS}, coalesce(c.planned_start::text, '9999-12-31') collate "C" as "sortValue"`;
+  const walk = q.reading ? q.reading === 'walk' : await overduePageWalks(sql, q.matches, q.first);
+  const fresh = `coalesce((select d from wm) <= (select d from x), false)`;
+  const rows = await sql<{ fresh: boolean } & Lateral<CongressRow & { sortValue: string }>>(
+    `with wm as (${WATERMARK_SQL}), x as (select ?::date as d, ?::text as term),
+          cal as (${calendarOnSql('(select term from x)', '(select d from x)')})
+     select ${fresh} as fresh, page.*
+       from (select 1) one
+       left join lateral (${
+         walk
+           ? `select ${columns}
+                from congress c
+                join organization o on o.id = c.organization_id
+                cross join lateral (select p.path, p.organization_id from organization_placement p where p.organization_id = c.organization_id and ${placed} limit 1) p
+               where ${fresh} and ${open} and ${late} and ${tree} ${cursor}
+               order by ${start}, c.id
+               limit ?`
+           : `select ${columns}
+                from congress c
+                join organization_placement p on p.organization_id = c.organization_id and ${placed} and ${tree}
+                join organization o on o.id = c.organization_id
+               where ${fresh} and ${open} and ${late} ${cursor}
+               order by ${start}, c.id
+               limit ?`
+       }) page on true`,
+    [q.date, q.term, q.date, q.date, ...treeParams, ...cursorParams, q.first + 1],
+  );
+  if (!rows[0]?.fresh) return null;
+  const page: (CongressRow & { sortValue: string })[] = [];
+  for (const { fresh, ...r } of rows) if (r.id !== null) page.push(r as CongressRow & { sortValue: string });
+  return page;
+}
+
+/**
+ * Whether walking the open congresses in order beats sorting the subtree's overdue ones: the walk reads about
+ * (first + 1) × open / matches congresses, the sort about matches (and more around them). The number of open
+ * congresses is the planner's estimate of the partial index (it only steers the choice).
+ */
+async function overduePageWalks(sql: Sql, matches: number, first: number): Promise<boolean> {
+  if (matches <= first + 1) return false;
+  const [row] = await sql<{ n: number }>(`select greatest(reltuples, 0)::float8 as n from pg_class where oid = 'congress_open_start_idx'::regclass`);
+  return (first + 1) * Number(row?.n ?? 0) < matches * matches;
+}
+
 const ORDER_EXPR: Record<CongressOrderField, string> = {
   PLANNED_START: `coalesce(pl.f_start::text, '9999-12-31')`,
   DEADLINE: `coalesce(s.f_deadline::text, '9999-12-31')`,

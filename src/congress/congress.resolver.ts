@@ -5,10 +5,11 @@ import { DateScalar } from '../common/dates';
 import { badInput, UserError } from '../common/errors';
 import { fromGlobalIdOf, tryGlobalIdOf } from '../common/global-id';
 import { runMutation } from '../common/mutation';
-import { sqlOf } from '../common/sql';
+import { sqlOf, type Sql } from '../common/sql';
 import type { Context } from '../common/context';
 import { RiskKind } from '../risk/risk.enums';
 import { CongressOrderField, CongressStage } from './congress.enums';
+import { freshOn, notScheduledCount, overdueCounts } from './congress.overdue';
 import {
   CongressAdvanceInput,
   CongressPostponeInput,
@@ -25,7 +26,7 @@ import {
   CongressSchedulePayload,
   TermCalendarSetPayload,
 } from './congress.payloads';
-import { searchCongresses, type CongressRow } from './congress.repository';
+import { overdueCongressPage, searchCongresses, type CongressRow, type CongressSearch } from './congress.repository';
 import { recordCongressResult } from './congress.result.service';
 import { rescheduleCongress, scheduleCongress } from './congress.schedule.service';
 import { advanceCongress, postponeCongress } from './congress.stage.service';
@@ -51,6 +52,25 @@ class CongressesArgs extends PageArgs {
   @Field(() => CongressOrderField, { nullable: true, defaultValue: CongressOrderField.PLANNED_START }) orderBy?: CongressOrderField;
 }
 
+/**
+ * `congresses(under:, overdue: true)` of the current term by planned date and nothing else asked, on a date on or after
+ * the latest dated change: the total is the roll-up's overdue organisations below `under` less those with nothing
+ * scheduled (each overdue congress is its organisation's NOT_HELD), the page one statement that stops once it is full
+ * (overdueCongressPage). Null otherwise (then the general statement answers); cursors there hold a date.
+ */
+async function overduePage(ctx: Context, sql: Sql, q: CongressSearch): Promise<{ rows: (CongressRow & { sortValue: string })[]; total: number } | null> {
+  const { under, after } = q;
+  if (q.overdue !== true || !under || q.stage || q.from || q.to || q.pilot !== null || q.risk || q.orderBy !== CongressOrderField.PLANNED_START) return null;
+  if (after && !/^\d{4}-\d{2}-\d{2}$/.test(String(after[0]))) return null;
+  if (q.term !== (await ctx.loaders.congresses.currentTerm()) || !(await freshOn(sql, q.date))) return null;
+  const inclusive = q.underInclusive ?? false;
+  const [counts, unscheduled] = await Promise.all([overdueCounts(ctx, under, inclusive, q.date, null), notScheduledCount(sql, { date: q.date, under, inclusive })]);
+  const total = Math.max(0, counts.overdue - unscheduled);
+  if (total === 0) return { rows: [], total };
+  const rows = await overdueCongressPage(sql, { date: q.date, term: q.term, under, underInclusive: inclusive, first: q.first, after, matches: total });
+  return rows && { rows, total };
+}
+
 const invalidId = (field: string) => UserError.of('INVALID_ID', `"${field}" is not a valid id.`, ['input', field]);
 const payload = (result: CongressRow | null, date: string) => result && CongressType.from(result, date);
 
@@ -67,7 +87,8 @@ export class CongressResolver {
     const under = scoped.id;
     if (args.from && args.to && args.to < args.from) throw badInput('"to" is before "from"', { argument: 'to' });
     const term = args.term ?? (await ctx.loaders.congresses.currentTerm()) ?? '';
-    const page = await searchCongresses(sqlOf(ctx.em), {
+    const orderBy = args.orderBy ?? CongressOrderField.PLANNED_START;
+    const search: CongressSearch = {
       date,
       term,
       under,
@@ -78,10 +99,12 @@ export class CongressResolver {
       overdue: args.overdue ?? null,
       pilot: args.pilot ?? null,
       risk: args.risk ?? null,
-      orderBy: args.orderBy ?? CongressOrderField.PLANNED_START,
+      orderBy,
       first,
       after,
-    });
+    };
+    const sql = sqlOf(ctx.em);
+    const page = (await overduePage(ctx, sql, search)) ?? (await searchCongresses(sql, search));
     for (const r of page.rows) ctx.loaders.congresses.byId.prime(r.id, r);
     return toConnection(toPage(page.rows, first, after, page.total, (r) => [r.sortValue, r.id], (r) => CongressType.from(r, date)));
   }

@@ -212,6 +212,110 @@ export async function searchOrganizations(sql: Sql, q: OrganizationSearch): Prom
   return toTreeRows(rows).get('all') ?? { rows: [], total: 0 };
 }
 
+/**
+ * A filter of organisations `o` on a date, as one value computed once per organisation (returned with its row) from its
+ * id (an SQL expression, `o.id` or its placement's `p.organization_id`), and the rows kept: a condition on `v.value`.
+ */
+export interface RowFilter {
+  value(id: string): { sql: string; params: unknown[] };
+  keep: string;
+}
+
+export interface FilterPageQuery {
+  date: string;
+  /** The organisation below which to list (itself excluded unless `underInclusive`). */
+  under: string;
+  underInclusive: boolean;
+  level: OrganizationLevel | null;
+  first: number;
+  after: SortKey | null;
+  filter: RowFilter;
+  /** How to read the page (pageReading chooses). */
+  reading: PageReading;
+}
+
+/**
+ * `subtree`: led by the subtree (the GIN path index), the filter on each of its organisations, then sorted. `walk`:
+ * walking the name index (organization_sort_idx) over every organisation, checking each one's placement on the date
+ * (in the subtree?) then the filter, until the page is full; `walk-filter-first`: the same, the filter first.
+ */
+export type PageReading = 'subtree' | 'walk' | 'walk-filter-first';
+
+/**
+ * What one row walked in name order costs beside one row of the subtree read whole (a placement probe, against a
+ * bitmap read, the filter and a sort): the walk is chosen while it reads fewer than this many times the subtree.
+ */
+const WALK_BIAS = 3;
+
+/**
+ * Which way filterPage reads a page of `first` rows out of `matches` (exact, or a close upper bound) in a subtree of
+ * `subtree` organisations: walking the name index over every organisation reads about (first + 1) × all / matches
+ * rows, reading the subtree reads all of it; while walking, the more selective check goes first (the filter keeps
+ * about matches / subtree of the rows, the subtree about subtree / all). The number of organisations is the planner's
+ * estimate (it only steers the choice), read only when the subtree alone does not settle it.
+ */
+export async function pageReading(sql: Sql, q: { matches: number; subtree: number; first: number }): Promise<PageReading> {
+  if (q.first + 1 >= WALK_BIAS * q.matches) return 'subtree'; // even a tree no larger than the subtree
+  const [row] = await sql<{ n: number }>(`select greatest(reltuples, 0)::float8 as n from pg_class where oid = 'organization'::regclass`);
+  const all = Math.max(Number(row?.n ?? 0), q.subtree);
+  if ((q.first + 1) * all >= WALK_BIAS * q.matches * q.subtree) return 'subtree';
+  return q.matches * all < q.subtree * q.subtree ? 'walk-filter-first' : 'walk';
+}
+
+/**
+ * One page (up to `first` + 1 rows) of the organisations below `under` on a date that a filter keeps, by folded name
+ * then id (as searchOrganizations), each with its filter value, without counting them: the caller knows the total
+ * (e.g. the roll-up's count of what the filter keeps). The reading (see PageReading) changes the cost, not the rows.
+ */
+export async function filterPage(sql: Sql, q: FilterPageQuery): Promise<(TreeRow & { value: unknown })[]> {
+  const tree = q.underInclusive ? 'p.path @> array[?::uuid]' : 'p.path @> array[?::uuid] and p.organization_id <> ?::uuid';
+  const treeParams = q.underInclusive ? [q.under] : [q.under, q.under];
+  const own: string[] = []; // conditions on the organisation row alone
+  const ownParams: unknown[] = [];
+  if (q.level) {
+    own.push('o.level = ?');
+    ownParams.push(q.level);
+  }
+  if (q.after) {
+    own.push('(o.sort_key, o.id) > (?::text collate "C", ?::uuid)');
+    ownParams.push(q.after[0], q.after[1]);
+  }
+  const ownSql = own.map((c) => ` and ${c}`).join('');
+  const columns = `'page' as key, 0 as total, ${ORG_COLUMNS}, ${PLACEMENT_COLUMNS}, v.value`;
+  const placed = `cross join lateral (select * from organization_placement p where p.organization_id = o.id and ${validOn('p', '?::date')} limit 1) p`;
+  // `offset 0`: the value is computed once per row, not once for the filter and again for the output.
+  const valueOf = (id: string) => {
+    const v = q.filter.value(id);
+    return { sql: `cross join lateral (select ${v.sql} as value offset 0) v`, params: v.params };
+  };
+  let text: string;
+  let params: unknown[];
+  if (q.reading === 'subtree') {
+    const v = valueOf('p.organization_id');
+    text = `select ${columns} from organization_placement p join organization o on o.id = p.organization_id ${v.sql}
+             where ${validOn('p', '?::date')} and ${tree}${ownSql} and ${q.filter.keep} order by o.sort_key, o.id limit ?`;
+    params = [...v.params, q.date, q.date, ...treeParams, ...ownParams, q.first + 1];
+  } else if (q.reading === 'walk') {
+    const v = valueOf('p.organization_id');
+    text = `select ${columns} from organization o ${placed} ${v.sql}
+             where ${tree}${ownSql} and ${q.filter.keep} order by o.sort_key, o.id limit ?`;
+    params = [q.date, q.date, ...v.params, ...treeParams, ...ownParams, q.first + 1];
+  } else {
+    // The filter on the organisation's own id before its placement is read: an ordered subquery (`offset 0` keeps it
+    // one) that the outer query reads in its order.
+    const v = valueOf('o.id');
+    text = `select ${columns}
+              from (select o.*, v.value from organization o ${v.sql} where ${q.filter.keep}${ownSql} order by o.sort_key, o.id offset 0) o
+              cross join lateral (select o.value) v
+              ${placed}
+             where ${tree} order by o.sort_key, o.id limit ?`;
+    params = [...v.params, ...ownParams, q.date, q.date, ...treeParams, q.first + 1];
+  }
+  const rows = await sql<TreePageRow & { value: unknown }>(text, params);
+  // The value stays on each organisation's row (toTreeRows keeps every column that is not the placement's).
+  return (toTreeRows(rows).get('page')?.rows ?? []) as (TreeRow & { value: unknown })[];
+}
+
 export interface NameRow {
   organizationId: string;
   keyIndex: number;

@@ -10,8 +10,8 @@ import type { Context } from '../common/context';
 import { OrganizationCreateInput, OrganizationMoveInput, OrganizationUpdateInput } from './organization.inputs';
 import { OrganizationLevel } from './organization.levels';
 import { OrganizationCreatePayload, OrganizationMovePayload, OrganizationUpdatePayload } from './organization.payloads';
-import { overdueCondition } from '../congress/congress.overdue';
-import { searchOrganizations } from './organization.repository';
+import { freshOn, overdueCondition, overdueCounts, overdueFilter, type OverdueReason } from '../congress/congress.overdue';
+import { filterPage, pageReading, searchOrganizations } from './organization.repository';
 import { createOrganization, moveOrganization, normalizeCode, updateOrganization } from './organization.service';
 import { OrganizationConnection, OrganizationType } from './organization.types';
 
@@ -61,8 +61,26 @@ export class OrganizationResolver {
     const under = scoped.id;
     const phrase = foldVietnamese((args.search ?? '').slice(0, 200));
     const words = phrase ? [escapeLike(phrase)] : [];
+    const sql = sqlOf(ctx.em);
+    if (args.overdue != null && under && !words.length && (await freshOn(sql, date))) {
+      // The overdue path, on a date on or after the latest dated change (earlier dates: the general statement): the
+      // total from the roll-up's counters (they count exactly what the filter keeps), then one page read the cheaper
+      // way for its size (filterPage), each row with its reason (so `overdueReason` costs no statement).
+      const counts = await overdueCounts(ctx, under, scoped.inclusive, date, args.level ?? null);
+      const total = args.overdue ? counts.overdue : counts.organizations - counts.overdue;
+      const filter = overdueFilter('o', date, args.overdue);
+      const rows = total > 0
+        ? await filterPage(sql, { date, under, underInclusive: scoped.inclusive, level: args.level ?? null, first, after, filter,
+            reading: await pageReading(sql, { matches: total, subtree: counts.organizations, first }) })
+        : [];
+      for (const r of rows) {
+        ctx.loaders.organizations.byId.prime(r.id, r);
+        ctx.loaders.progress.overdueReason.prime({ id: r.id, date }, r.value as OverdueReason | null);
+      }
+      return toConnection(toPage(rows, first, after, total, (r) => [r.sortKey, r.id], (r) => OrganizationType.from(r, date)));
+    }
     const conditions = args.overdue != null ? [overdueCondition('o', 'p', date, args.overdue)] : [];
-    const page = await searchOrganizations(sqlOf(ctx.em), { date, first, after, level: args.level ?? null, under, underInclusive: scoped.inclusive, search: words, conditions });
+    const page = await searchOrganizations(sql, { date, first, after, level: args.level ?? null, under, underInclusive: scoped.inclusive, search: words, conditions });
     return toConnection(toPage(page.rows, first, after, page.total, (r) => [r.sortKey, r.id], (r) => OrganizationType.from(r, date)));
   }
 
