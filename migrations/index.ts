@@ -14,6 +14,7 @@ import { Migration20261129000013_risk } from './Migration20261129000013_risk';
 import { Migration20261129000014_readiness } from './Migration20261129000014_readiness';
 import { Migration20261129000015_data_version } from './Migration20261129000015_data_version';
 import { Migration20261129000016_overdue_index } from './Migration20261129000016_overdue_index';
+import { Migration20261129000017_dated_change_index } from './Migration20261129000017_dated_change_index';
 
 /** Every migration, in order. Listed explicitly so compiled and TypeScript runs apply the same set. */
 export const migrationsList = [
@@ -33,4 +34,5 @@ export const migrationsList = [
   { name: 'Migration20261129000014_readiness', class: Migration20261129000014_readiness },
   { name: 'Migration20261129000015_data_version', class: Migration20261129000015_data_version },
   { name: 'Migration20261129000016_overdue_index', class: Migration20261129000016_overdue_index },
+  { name: 'Migration20261129000017_dated_change_index', class: Migration20261129000017_dated_change_index },
 ];

@@ -36,7 +36,8 @@ export async function initOrm(url: string, opts: { poolMax: number; logger: Logg
     pool: { min: 0, max: opts.poolMax, acquireTimeoutMillis: opts.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS },
     // Instants as Dates, calendar dates as "YYYY-MM-DD", for the ORM's statements and raw ones alike.
     driverOptions: {
-      connection: { types: pgTypeParsers(), ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}) },
+      // jit off: the API's statements are short or index-led; JIT compilation added seconds to the large ones.
+      connection: { types: pgTypeParsers(), options: '-c jit=off', ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}) },
       log: knexLog(opts.logger),
     },
     logger: (msg) => opts.logger.debug(msg),

@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../common/dates';
 import type { Sql } from '../common/sql';
 import type { CongressMode, CongressStage } from '../congress/congress.enums';
 import type { OrganizationLevel } from '../organization/organization.levels';
@@ -73,25 +74,76 @@ export interface LiveRow {
  * dated counts). A congress scheduled after `d` is not there yet (NOT_STARTED, no plan). One statement.
  */
 export async function liveGroups(sql: Sql, ids: readonly string[], d: string, scope: 'SUBTREE' | 'CHILDREN'): Promise<LiveRow[]> {
-  return sql<LiveRow>(
-    `with x as (select ?::date as d),
-          cal as (${currentCalendarOnSql('(select d from x)')}),
-          claimed as (${claimedOnSql('(select d from x)')})
-     select k.id as key, o.level, coalesce(st.stage, 'NOT_STARTED') as stage, coalesce(c.pilot, false) as pilot, c.mode,
-            dl.deadline::text as deadline, coalesce(c.held_end > dl.deadline, false) as "closedLate", (cl.organization_id is not null) as pending,
-            count(*)::int as n, sum(${membersOnSql('o', 'x.d')})::bigint as members
-       from x cross join unnest(?::uuid[]) as k(id)
-       join organization_placement p on ${scopeJoin(scope)} and ${validOn('p', 'x.d')}
-       join organization o on o.id = p.organization_id
-       left join congress c on ${countedCongress('c', 'o.id')} and ${scheduledBySql('c', 'x.d')}
-       left join cal tc on tc.level = o.level
-       left join claimed cl on cl.organization_id = o.id
-       cross join lateral (select coalesce(${planOnSql('c', 'deadline_override', 'x.d')}, tc.deadline) as deadline) dl
-       left join lateral (select e.to_stage as stage from congress_event e where e.congress_id = c.id and e.effective_on <= x.d
-                           order by e.effective_on desc, e.id desc limit 1) st on true
-      group by 1, 2, 3, 4, 5, 6, 7, 8`,
-    [d, ids],
-  );
+  const day = dateLiteral(d);
+  // Each organisation in scope of any key once, with the keys it may count for (its proper ancestors, or its parent):
+  // nested keys (a root and its children) share the work of reading each organisation's state.
+  const inScope =
+    scope === 'SUBTREE'
+      ? `select p.organization_id, p.path[1:cardinality(p.path) - 1] as above from organization_placement p
+          where p.path && ?::uuid[] and ${validOn('p', day)}`
+      : `select p.organization_id, array[p.parent_id] as above from organization_placement p
+          where p.parent_id = any(?::uuid[]) and ${validOn('p', day)}`;
+  return sql<LiveRow>(liveRowsSql(inScope, day), [ids, ids]);
+}
+
+/** A validated calendar date as an SQL literal (so the planner sees the date: ranges on dated columns use their indexes). */
+export function dateLiteral(d: string): string {
+  if (!isCalendarDate(d)) throw new Error(`not a calendar date: ${JSON.stringify(d)}`);
+  return `date '${d}'`;
+}
+
+/**
+ * The statement of live rows (see liveGroups) over `inScope`: rows (organization_id, above uuid[]) of organisations in
+ * the tree on `day` (an SQL date), each counted for the keys among `above`. Each organisation's state on the date is
+ * read once, then counted for its keys. Placeholders: those of `inScope`, then the keys (uuid[]).
+ */
+function liveRowsSql(inScope: string, day: string): string {
+  const state = stateOnSql(day);
+  return `with s as (${inScope}),
+          ${state.ctes},
+          one as (
+            select s.above, ${Object.entries(state.columns).map(([name, expr]) => `${expr} as ${name}`).join(', ')}
+              from s
+              join organization o on o.id = s.organization_id
+              left join congress c on ${countedCongress('c', 'o.id')} and ${scheduledBySql('c', day)}
+              ${state.joins}
+            offset 0)
+     select k.id as key, one.level, one.stage, one.pilot, one.mode, one.deadline::text as deadline, one.closed_late as "closedLate", one.pending,
+            count(*)::int as n, sum(one.members)::bigint as members
+       from one cross join lateral unnest(one.above) as k(id)
+      where k.id = any(?::uuid[])
+      group by 1, 2, 3, 4, 5, 6, 7, 8`;
+}
+
+export type StateColumn = 'level' | 'stage' | 'pilot' | 'mode' | 'deadline' | 'closed_late' | 'pending' | 'members';
+
+/**
+ * An organisation's state on `day` (an SQL date) as the roll-up counts it, for every statement that reads one (the
+ * live statement, and the changed organisations of a past date's roll-up from the counters, progress.past.ts):
+ * `ctes` (the calendar `cal` and the claimed organisations `claimed` on that day), `joins` to add after `organization o`
+ * and `c`, its congress that counts if it was scheduled by that day (else a row of nulls or none: columns id, pilot,
+ * mode, held_end, planned_since, deadline_override), and the expressions of its `columns`.
+ */
+export function stateOnSql(day: string): { ctes: string; joins: string; columns: Record<StateColumn, string> } {
+  return {
+    ctes: `cal as (${currentCalendarOnSql(day)}),
+          claimed as (${claimedOnSql(day)})`,
+    joins: `left join cal tc on tc.level = o.level
+              left join claimed cl on cl.organization_id = o.id
+              cross join lateral (select coalesce(${planOnSql('c', 'deadline_override', day)}, tc.deadline) as deadline) dl
+              left join lateral (select e.to_stage as stage from congress_event e where e.congress_id = c.id and e.effective_on <= ${day}
+                                  order by e.effective_on desc, e.id desc limit 1) st on true`,
+    columns: {
+      level: 'o.level',
+      stage: `coalesce(st.stage, 'NOT_STARTED')`,
+      pilot: 'coalesce(c.pilot, false)',
+      mode: 'c.mode',
+      deadline: 'dl.deadline',
+      closed_late: 'coalesce(c.held_end > dl.deadline, false)',
+      pending: '(cl.organization_id is not null)',
+      members: membersOnSql('o', day),
+    },
+  };
 }
 
 const scopeJoin = (scope: 'SUBTREE' | 'CHILDREN') =>
