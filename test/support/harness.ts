@@ -96,6 +96,9 @@ export async function startTestApp(
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  // Longer than the test client's (undici's) idle keep-alive: the server never closes a socket the client is about to
+  // reuse (ECONNRESET when both sides share one busy event loop).
+  server.keepAliveTimeout = 60_000;
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
