@@ -1,6 +1,6 @@
 import type { Sql } from '../common/sql';
-import type { CongressMode, CongressStage } from '../congress/congress.enums';
-import { LEVELS, type OrganizationLevel } from '../organization/organization.levels';
+import type { CongressStage } from '../congress/congress.enums';
+import { LEVELS } from '../organization/organization.levels';
 import { add, FIELDS, zero } from './progress.columns';
 import { emptyProgress, fromCounters, fromLive, type ProgressData } from './progress.compute';
 import { contributionOf } from './progress.maintenance';
@@ -33,21 +33,11 @@ import { scheduledBySql } from '../congress/congress.dated';
  * live past it.
  */
 
-/** A group of changed organisations as the counters hold them now (the columns `contributions` reads). */
-export interface NowRow {
-  key: string;
-  level: OrganizationLevel;
-  stage: CongressStage | null;
-  pilot: boolean | null;
-  mode: CongressMode | null;
-  /** Its congress's own deadline (deadline_override), as text. */
-  deadline: string | null;
-  closedLate: boolean;
-  pending: boolean;
-  n: number;
-  /** A bigint sum: as text. */
-  members: string;
-}
+/**
+ * A group of changed organisations as the counters hold them now (the columns `contributions` reads): a live group's
+ * shape, but without a congress its stage and pilot are null, and `deadline` is its congress's own (deadline_override).
+ */
+export type NowRow = Omit<LiveRow, 'stage' | 'pilot'> & { stage: CongressStage | null; pilot: boolean | null };
 
 export interface PastDelta {
   /** Changed(D) had more than `cap` entries (counted with repeats): nothing else was computed. */
