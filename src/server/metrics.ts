@@ -142,13 +142,12 @@ export class Metrics implements WriteObserver {
       labelNames: ['outcome'],
       registers,
     });
-    const self = this;
-    new Gauge({
+    const cacheBytes: Gauge = new Gauge({
       name: 'daihoi_response_cache_bytes',
       help: 'Estimated memory held by the response cache (bounded by RESPONSE_CACHE_MB).',
       registers,
-      collect() {
-        this.set(self.cacheBytes());
+      collect: () => {
+        cacheBytes.set(this.cacheBytes());
       },
     });
     if (opts.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
