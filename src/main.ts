@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { todayFn } from './common/dates';
 import { createLogger, type Logger } from './common/log';
 import { openDatabase } from './database';
+import { DEMO_EDITOR_SCOPE, DEMO_VIEWER_SCOPE } from './access/access.demo';
 import { createApp } from './server/app';
 import { Metrics } from './server/metrics';
 
@@ -145,12 +146,13 @@ async function main() {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ url: `http://localhost:${port}/graphql`, database: db.embedded ? 'embedded' : db.url, today: today() }, 'daihoi is serving');
-    process.stdout.write(`daihoi: GraphQL at http://localhost:${port}/graphql (explorer at http://localhost:${port}/)\n`);
+    process.stdout.write(`daihoi: dashboard at http://localhost:${port}/ · GraphiQL at http://localhost:${port}/graphiql · GraphQL at http://localhost:${port}/graphql\n`);
     if (db.demoTokens) {
       // Demo mode only: fresh tokens each start (the previous demo tokens stop working), shown here once.
       process.stdout.write(
-        `daihoi: demo ADMIN token:  ${db.demoTokens.admin}\n` +
-          `daihoi: demo VIEWER token (scope ${db.demoTokens.viewerScope}, Đảng bộ Bộ Tài chính): ${db.demoTokens.viewer}\n` +
+        `daihoi: demo ADMIN token:  ${db.demoTokens.ADMIN}\n` +
+          `daihoi: demo VIEWER token (scope ${DEMO_VIEWER_SCOPE}, the whole tree): ${db.demoTokens.VIEWER}\n` +
+          `daihoi: demo EDITOR token (scope ${DEMO_EDITOR_SCOPE}, Đảng bộ Bộ Tài chính): ${db.demoTokens.EDITOR}\n` +
           `daihoi: send it as the header  Authorization: Bearer <token>\n`,
       );
     }

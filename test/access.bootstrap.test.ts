@@ -34,17 +34,19 @@ describe('tokens made at start', () => {
     await expect(app.write((tx) => ensureBootstrapAdmin(tx, token))).rejects.toThrow(/revoked/);
   });
 
-  it('demo tokens: an ADMIN and a VIEWER scoped to the given organisation; each start issues new ones and the old stop working', async () => {
+  it('demo tokens: an ADMIN, a VIEWER and an EDITOR scoped to the given organisations; each start issues new ones and the old stop working', async () => {
     const ids = await app.tree(smallTree('DT'));
-    const scope = ids.get('DT-MA')!;
-    const first = await app.write((tx) => issueDemoTokens(tx, scope));
+    const scopes = { viewer: ids.get('DT-TW')!, editor: ids.get('DT-MA')! };
+    const first = await app.write((tx) => issueDemoTokens(tx, scopes));
     expect((await app.gql(VIEWER, {}, { as: first.admin })).body.data.viewer).toEqual({ name: 'Demo admin', role: 'ADMIN', scope: null });
-    expect((await app.gql(VIEWER, {}, { as: first.viewer })).body.data.viewer).toEqual({ name: 'Demo viewer', role: 'VIEWER', scope: { code: 'DT-MA' } });
-    const second = await app.write((tx) => issueDemoTokens(tx, scope));
+    expect((await app.gql(VIEWER, {}, { as: first.viewer })).body.data.viewer).toEqual({ name: 'Demo viewer', role: 'VIEWER', scope: { code: 'DT-TW' } });
+    expect((await app.gql(VIEWER, {}, { as: first.editor })).body.data.viewer).toEqual({ name: 'Demo editor', role: 'EDITOR', scope: { code: 'DT-MA' } });
+    const second = await app.write((tx) => issueDemoTokens(tx, scopes));
     expect(second.admin).not.toBe(first.admin);
-    expect((await app.gql(VIEWER, {}, { as: first.viewer })).status).toBe(401);
+    for (const old of [first.viewer, first.editor]) expect((await app.gql(VIEWER, {}, { as: old })).status).toBe(401);
     expect((await app.gql(VIEWER, {}, { as: second.viewer })).body.data.viewer.role).toBe('VIEWER');
-    expect(await app.readBack(`select 1 from principal where name in ('Demo admin', 'Demo viewer')`)).toHaveLength(2);
+    expect((await app.gql(VIEWER, {}, { as: second.editor })).body.data.viewer.role).toBe('EDITOR');
+    expect(await app.readBack(`select 1 from principal where name in ('Demo admin', 'Demo viewer', 'Demo editor')`)).toHaveLength(3);
   });
 });
 

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { seedDemo } from '../seeds/DemoSeeder';
-import { issueDemoTokens } from '../src/access/principal.service';
+import { issueDemoPrincipals } from '../src/access/access.demo';
 import { systemViewer } from '../src/common/kernel';
-import { DEMO_VIEWER_SCOPE } from '../src/database';
 import { curlQueries, documented, readmeExamples, readmeToday, sameQuery, type ExampleToken } from '../src/tools/readme-examples.parse';
 import { startTestApp, type TestApp } from './support/harness';
 
@@ -22,12 +21,10 @@ let tokens: Record<ExampleToken, string>;
 beforeAll(async () => {
   app = await startTestApp({ today });
   await seedDemo(app.orm, today);
-  // What demo mode does after the seed (src/database/index.ts): a demo ADMIN and a demo VIEWER scoped to DBTC.
-  tokens = await app.kernel.withTransaction({ operation: 'demoTokens', viewer: systemViewer('demo'), today }, async (tx) => {
-    const [scope] = await tx.sql<{ id: string }>(`select id from organization where code = ?`, [DEMO_VIEWER_SCOPE]);
-    const t = await issueDemoTokens(tx, scope.id);
-    return { ADMIN: t.admin, VIEWER: t.viewer };
-  });
+  // What demo mode does after the seed (src/database/index.ts): a demo ADMIN, VIEWER (the whole tree) and EDITOR (DBTC).
+  const issued = await app.kernel.withTransaction({ operation: 'demoTokens', viewer: systemViewer('demo'), today }, (tx) => issueDemoPrincipals(tx));
+  if (!issued) throw new Error('the demo seed made no demo tree');
+  tokens = issued;
 });
 afterAll(() => app.close());
 
@@ -35,7 +32,8 @@ describe('the README', () => {
   it(`says which TODAY its examples use (TODAY=${today} npm start) and has examples to check`, () => {
     expect(README).toContain(`TODAY=${today} npm start`);
     expect(examples.length).toBeGreaterThanOrEqual(10);
-    expect(examples.filter((e) => e.token === 'VIEWER').length).toBeGreaterThanOrEqual(2);
+    expect(examples.filter((e) => e.token === 'VIEWER').length).toBeGreaterThanOrEqual(1);
+    expect(examples.filter((e) => e.token === 'EDITOR').length).toBeGreaterThanOrEqual(2);
   });
 
   it('refuses an example that does not name its token, or names an unknown one', () => {
@@ -43,7 +41,8 @@ describe('the README', () => {
     expect(readmeExamples(example('# Authorization: Bearer $VIEWER_TOKEN\n'))[0].token).toBe('VIEWER');
     expect(() => readmeExamples(example(''))).toThrow(/line 3: .*must start with the token/);
     expect(() => readmeExamples(example('# a comment\n'))).toThrow(/line 3: .*must start with the token/);
-    expect(() => readmeExamples(example('# Authorization: Bearer $EDITOR_TOKEN\n'))).toThrow(/unknown token \$EDITOR_TOKEN/);
+    expect(readmeExamples(example('# Authorization: Bearer $EDITOR_TOKEN\n'))[0].token).toBe('EDITOR');
+    expect(() => readmeExamples(example('# Authorization: Bearer $PUBLIC_TOKEN\n'))).toThrow(/unknown token \$PUBLIC_TOKEN/);
   });
 
   it('sends with curl, with its token, a query that is one of the checked examples', () => {

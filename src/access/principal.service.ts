@@ -91,14 +91,18 @@ export async function ensureBootstrapAdmin(tx: Tx, token: string): Promise<'crea
 }
 
 /**
- * Demo mode: a demo ADMIN and a demo VIEWER scoped to `viewerScopeId`, each with a fresh token (earlier demo tokens
- * revoked), returned to print once.
+ * Demo mode: a demo ADMIN, a demo VIEWER scoped to `scopes.viewer` and a demo EDITOR scoped to `scopes.editor`, each
+ * with a fresh token (earlier demo tokens revoked), returned to print once.
  */
-export async function issueDemoTokens(tx: Tx, viewerScopeId: string): Promise<{ admin: string; viewer: string; viewerScopeId: string }> {
+export async function issueDemoTokens(tx: Tx, scopes: { viewer: string; editor: string }): Promise<{ admin: string; viewer: string; editor: string }> {
   const ensure = async (name: string, role: Role, scopeId: string | null) => {
     const existing = await principalByName(tx.sql, name);
     if (existing && existing.role === role && existing.scopeId === scopeId) return issuePrincipalToken(tx, existing, { revokeOthers: true });
     return (await createPrincipal(tx, { name, role, scopeId, expiresAt: null })).token;
   };
-  return { admin: await ensure('Demo admin', 'ADMIN', null), viewer: await ensure('Demo viewer', 'VIEWER', viewerScopeId), viewerScopeId };
+  return {
+    admin: await ensure('Demo admin', 'ADMIN', null),
+    viewer: await ensure('Demo viewer', 'VIEWER', scopes.viewer),
+    editor: await ensure('Demo editor', 'EDITOR', scopes.editor),
+  };
 }

@@ -7,25 +7,11 @@ import { EmbeddedPostgres } from './embedded';
 import { databaseReady, initOrm } from './orm';
 import { seedDemoIfEmpty } from './seed';
 import { systemViewer } from '../common/kernel';
-import { ensureBootstrapAdmin, issueDemoTokens } from '../access/principal.service';
-
-export interface DemoTokens {
-  admin: string;
-  viewer: string;
-  /** The code of the demo VIEWER's scope organisation. */
-  viewerScope: string;
-}
-
-/** The demo VIEWER's scope: a ministry committee, Đảng bộ Bộ Tài chính (DBTC, since the 2025 merger). */
-export const DEMO_VIEWER_SCOPE = 'DBTC';
+import { ensureBootstrapAdmin } from '../access/principal.service';
+import { issueDemoPrincipals, type DemoTokens } from '../access/access.demo';
 
 async function issueDemo(kernel: Kernel, today: string): Promise<DemoTokens | null> {
-  return kernel.withTransaction({ operation: 'demoTokens', viewer: systemViewer('demo'), today }, async (tx) => {
-    const [scope] = await tx.sql<{ id: string }>(`select id from organization where code = ?`, [DEMO_VIEWER_SCOPE]);
-    if (!scope) return null;
-    const t = await issueDemoTokens(tx, scope.id);
-    return { admin: t.admin, viewer: t.viewer, viewerScope: DEMO_VIEWER_SCOPE };
-  });
+  return kernel.withTransaction({ operation: 'demoTokens', viewer: systemViewer('demo'), today }, (tx) => issueDemoPrincipals(tx));
 }
 
 export interface Database {

@@ -6,12 +6,13 @@ import { parse, print } from 'graphql';
  * (which compares) and by `npm run docs:examples` (which rewrites the json blocks).
  *
  * Every example names the token it is sent with on its first line, a GraphQL comment:
- * `# Authorization: Bearer $ADMIN_TOKEN` or `# Authorization: Bearer $VIEWER_TOKEN` — the demo tokens `npm start`
- * prints (the VIEWER's scope is DBTC, Đảng bộ Bộ Tài chính). An example without one is refused.
+ * `# Authorization: Bearer $ADMIN_TOKEN`, `$VIEWER_TOKEN` or `$EDITOR_TOKEN` — the demo tokens `npm start` prints
+ * (src/access/access.demo.ts: the VIEWER's scope is the whole tree, the EDITOR's DBTC, Đảng bộ Bộ Tài chính). An
+ * example without one is refused.
  */
 
-/** The demo tokens an example may be sent with (`$ADMIN_TOKEN`, `$VIEWER_TOKEN`). */
-export const EXAMPLE_TOKENS = ['ADMIN', 'VIEWER'] as const;
+/** The demo tokens an example may be sent with (`$ADMIN_TOKEN`, `$VIEWER_TOKEN`, `$EDITOR_TOKEN`). */
+export const EXAMPLE_TOKENS = ['ADMIN', 'VIEWER', 'EDITOR'] as const;
 export type ExampleToken = (typeof EXAMPLE_TOKENS)[number];
 
 const TOKEN_LINE = /^#\s*Authorization:\s*Bearer\s+\$([A-Z]+)_TOKEN\s*$/;

@@ -6,10 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
-import { issueDemoTokens } from '../access/principal.service';
+import { issueDemoPrincipals } from '../access/access.demo';
 import { systemViewer } from '../common/kernel';
 import { silentLogger } from '../common/log';
-import { DEMO_VIEWER_SCOPE } from '../database';
 import { initOrm } from '../database/orm';
 import { createAppKernel } from '../kernel';
 import { curlQueries, documented, readmeExamples, readmeToday, sameQuery, withOutputs, type ExampleToken } from './readme-examples.parse';
@@ -132,9 +131,11 @@ async function printedTokens(stdout: () => string, exited: Promise<number | null
   void exited.then(() => (gone = true));
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && !gone) {
-    const admin = /^daihoi: demo ADMIN token:\s+(dh_\S+)$/m.exec(stdout())?.[1];
-    const viewer = /^daihoi: demo VIEWER token \(scope [^)]*\):\s+(dh_\S+)$/m.exec(stdout())?.[1];
-    if (admin && viewer) return { ADMIN: admin, VIEWER: viewer };
+    const printed = (role: ExampleToken) => new RegExp(`^daihoi: demo ${role} token(?: \\([^)]*\\))?:\\s+(dh_\\S+)$`, 'm').exec(stdout())?.[1];
+    const admin = printed('ADMIN');
+    const viewer = printed('VIEWER');
+    const editor = printed('EDITOR');
+    if (admin && viewer && editor) return { ADMIN: admin, VIEWER: viewer, EDITOR: editor };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the server did not print its demo tokens:\n${stdout()}`);
@@ -145,12 +146,9 @@ async function issueTokens(url: string, today: string): Promise<Record<ExampleTo
   const orm = await initOrm(url, { poolMax: 2, logger: silentLogger });
   try {
     const kernel = createAppKernel(orm, { logger: silentLogger });
-    return await kernel.withTransaction({ operation: 'demoTokens', viewer: systemViewer('demo'), today }, async (tx) => {
-      const [scope] = await tx.sql<{ id: string }>(`select id from organization where code = ?`, [DEMO_VIEWER_SCOPE]);
-      if (!scope) throw new Error(`the demo has no organisation ${DEMO_VIEWER_SCOPE}, the demo VIEWER's scope`);
-      const t = await issueDemoTokens(tx, scope.id);
-      return { ADMIN: t.admin, VIEWER: t.viewer };
-    });
+    const tokens = await kernel.withTransaction({ operation: 'demoTokens', viewer: systemViewer('demo'), today }, (tx) => issueDemoPrincipals(tx));
+    if (!tokens) throw new Error('the database holds no demo tree: the demo principals have no scope');
+    return tokens;
   } finally {
     await orm.close(true);
   }

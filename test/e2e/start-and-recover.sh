@@ -39,6 +39,7 @@ wait_ready() { # PID of the process that must stay alive meanwhile
 
 ADMIN_TOKEN=""
 VIEWER_TOKEN=""
+EDITOR_TOKEN=""
 # The demo tokens of the start that printed its tokens after the first $1 ADMIN lines of the log (stdout lands
 # there too; it is printed just after /readyz starts answering, so wait for it).
 read_tokens() {
@@ -47,7 +48,8 @@ read_tokens() {
     if [ "$(grep -c '^daihoi: demo ADMIN token:' "$LOG" || true)" -gt "$before" ]; then
       ADMIN_TOKEN=$(grep '^daihoi: demo ADMIN token:' "$LOG" | tail -1 | grep -o 'dh_[A-Za-z0-9_-]*')
       VIEWER_TOKEN=$(grep '^daihoi: demo VIEWER token' "$LOG" | tail -1 | grep -o 'dh_[A-Za-z0-9_-]*$')
-      [ ${#ADMIN_TOKEN} -eq 46 ] && [ ${#VIEWER_TOKEN} -eq 46 ] && return 0
+      EDITOR_TOKEN=$(grep '^daihoi: demo EDITOR token' "$LOG" | tail -1 | grep -o 'dh_[A-Za-z0-9_-]*$')
+      [ ${#ADMIN_TOKEN} -eq 46 ] && [ ${#VIEWER_TOKEN} -eq 46 ] && [ ${#EDITOR_TOKEN} -eq 46 ] && return 0
     fi
     sleep 0.5
   done
@@ -88,6 +90,8 @@ check_access() {
   [ "$status" = 200 ] && grep -q '"role":"ADMIN"' "$DATA_DIR/viewer.json" || { echo "demo ADMIN token: HTTP $status $(cat "$DATA_DIR/viewer.json")"; return 1; }
   status=$(viewer_status "$VIEWER_TOKEN")
   [ "$status" = 200 ] && grep -q '"role":"VIEWER"' "$DATA_DIR/viewer.json" || { echo "demo VIEWER token: HTTP $status $(cat "$DATA_DIR/viewer.json")"; return 1; }
+  status=$(viewer_status "$EDITOR_TOKEN")
+  [ "$status" = 200 ] && grep -q '"role":"EDITOR"' "$DATA_DIR/viewer.json" || { echo "demo EDITOR token: HTTP $status $(cat "$DATA_DIR/viewer.json")"; return 1; }
 }
 
 check_tree() {
@@ -99,7 +103,7 @@ check_tree() {
 echo "e2e: first start (initdb, migrate, seed)"
 start; check_tree
 
-echo "e2e: no token → 401; the demo tokens are an ADMIN and a VIEWER"
+echo "e2e: no token → 401; the demo tokens are an ADMIN, a VIEWER and an EDITOR"
 check_access || fail "access"
 
 echo "e2e: a second server on the same PORT exits non-zero with a clear message; the first keeps serving"
