@@ -21,13 +21,13 @@ const opt = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const ORGS = Number(opt('orgs', '100000'));
+export const ORGS = Number(opt('orgs', '100000'));
 const DURATION = Number(opt('duration', '10'));
-const PORT = Number(opt('port', '4555'));
-const ROOT_DIR = path.resolve(__dirname, '../..');
+export const PORT = Number(opt('port', '4555'));
+export const ROOT_DIR = path.resolve(__dirname, '../..');
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = `daihoi_bench_${ORGS}`;
-const DB_URL = (() => {
+export const DB_URL = (() => {
   const u = new URL(BASE_URL);
   u.pathname = `/${DB_NAME}`;
   return u.toString();
@@ -63,7 +63,7 @@ const ADVANCE = `mutation($input: CongressAdvanceInput!) { congressAdvance(input
 const CYCLE = ['PLAN_ISSUED', 'DOCUMENTS_DRAFTED', 'PERSONNEL_PLANNED', 'APPROVED'];
 const WRITERS = 8;
 
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');
+export const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');
 
 interface Row {
   scenario: string;
@@ -78,7 +78,7 @@ interface Row {
   statements: number | null;
 }
 
-async function admin<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+export async function admin<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
@@ -89,15 +89,15 @@ async function admin<T>(url: string, text: string, params: unknown[] = []): Prom
 }
 
 /** The bench's ADMIN token (BOOTSTRAP_TOKEN of every server it starts): it makes the other principals and reads /metrics. */
-const ADMIN_TOKEN = `dh_${crypto.randomBytes(32).toString('base64url')}`;
+export const ADMIN_TOKEN = `dh_${crypto.randomBytes(32).toString('base64url')}`;
 
-interface Api {
+export interface Api {
   url: string;
   base: string;
   child: ChildProcess;
 }
 
-async function startServer(port: number, env: NodeJS.ProcessEnv = {}): Promise<Api> {
+export async function startServer(port: number, env: NodeJS.ProcessEnv = {}): Promise<Api> {
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: ROOT_DIR,
     env: {
@@ -166,17 +166,17 @@ const rowOf = (scenario: string, connections: number, r: autocannon.Result, stat
   statements,
 });
 
-function peakRss(pid: number): number {
+export function peakRss(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
 }
 
-/** Seeds the synthetic tree unless `--reuse` finds one of this size; returns how long seeding took (null: reused). */
-async function ensureTree(): Promise<number | null> {
+/** Seeds the synthetic tree unless `--reuse` (or `reuse`) finds one of this size; returns how long seeding took (null: reused). */
+export async function ensureTree(reuse = args.includes('--reuse')): Promise<number | null> {
   const exists = (await admin<{ n: number }>(BASE_URL, 'select count(*)::int as n from pg_database where datname = $1', [DB_NAME]))[0].n > 0;
   if (!exists) await admin(BASE_URL, `create database ${DB_NAME}`);
   const have = exists ? await admin<{ n: number }>(DB_URL, `select count(*)::int as n from organization`).catch(() => [{ n: 0 }]) : [{ n: 0 }];
-  if (args.includes('--reuse') && have[0].n === ORGS) return null;
+  if (reuse && have[0].n === ORGS) return null;
   console.log(`seeding a synthetic tree of ${ORGS} organisations…`);
   const started = Date.now();
   const r = spawnSync(process.execPath, ['dist/src/tools/seed-synthetic.js', '--orgs', String(ORGS), '--replace'], {
@@ -467,7 +467,10 @@ async function limitsScenario(rootId: string, viewer: string, servers: ChildProc
   return { quiet, loaded, heavy, primed, refused, served };
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Run, unless imported for its helpers (bench/export.ts).
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -57,6 +57,20 @@ export interface LimitsConfig {
   redisUrl: string | undefined;
   /** Prefix of the budget's Redis keys (instances sharing a budget share it). */
   redisKeyPrefix: string;
+  /** LIVE_MAX_CONNECTIONS: WebSocket connections (live updates) one instance holds at once, authenticated or not. */
+  liveMaxConnections: number;
+  /** LIVE_MAX_CONNECTIONS_PER_IP: WebSocket connections from one peer address at once, before authentication (0: no cap). */
+  liveMaxConnectionsPerIp: number;
+  /** LIVE_MAX_CONNECTIONS_PER_PRINCIPAL: authenticated WebSocket connections of one principal (one address, anonymous) at once. */
+  liveMaxConnectionsPerPrincipal: number;
+  /** LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: subscriptions one WebSocket connection holds at once. */
+  liveMaxSubscriptionsPerConnection: number;
+  /** LIVE_CONNECTION_INIT_TIMEOUT_MS: how long a new WebSocket may wait before sending `connection_init` (then 4408). */
+  liveConnectionInitTimeoutMs: number;
+  /** LIVE_KEEPALIVE_MS: a WebSocket ping this often; a peer that has not answered by the next one is dropped. */
+  liveKeepAliveMs: number;
+  /** LIVE_MAX_BUFFERED_KB: data queued for a WebSocket peer that does not read; past it the connection is closed (1013). */
+  liveMaxBufferedKb: number;
 }
 
 export const DEFAULT_LIMITS: LimitsConfig = Object.freeze({
@@ -71,6 +85,13 @@ export const DEFAULT_LIMITS: LimitsConfig = Object.freeze({
   statementTimeoutMs: 5000,
   redisUrl: undefined,
   redisKeyPrefix: 'daihoi:cost',
+  liveMaxConnections: 2000,
+  liveMaxConnectionsPerIp: 50,
+  liveMaxConnectionsPerPrincipal: 20,
+  liveMaxSubscriptionsPerConnection: 20,
+  liveConnectionInitTimeoutMs: 3000,
+  liveKeepAliveMs: 12_000,
+  liveMaxBufferedKb: 1024,
 });
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -152,6 +173,13 @@ export function loadConfig(env: Env = process.env): Config {
     statementTimeoutMs: int('STATEMENT_TIMEOUT_MS', DEFAULT_LIMITS.statementTimeoutMs, 0, 3_600_000),
     redisUrl,
     redisKeyPrefix: DEFAULT_LIMITS.redisKeyPrefix,
+    liveMaxConnections: int('LIVE_MAX_CONNECTIONS', DEFAULT_LIMITS.liveMaxConnections, 1, 1_000_000),
+    liveMaxConnectionsPerIp: int('LIVE_MAX_CONNECTIONS_PER_IP', DEFAULT_LIMITS.liveMaxConnectionsPerIp, 0, 1_000_000),
+    liveMaxConnectionsPerPrincipal: int('LIVE_MAX_CONNECTIONS_PER_PRINCIPAL', DEFAULT_LIMITS.liveMaxConnectionsPerPrincipal, 1, 1_000_000),
+    liveMaxSubscriptionsPerConnection: int('LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION', DEFAULT_LIMITS.liveMaxSubscriptionsPerConnection, 1, 1000),
+    liveConnectionInitTimeoutMs: int('LIVE_CONNECTION_INIT_TIMEOUT_MS', DEFAULT_LIMITS.liveConnectionInitTimeoutMs, 100, 60_000),
+    liveKeepAliveMs: int('LIVE_KEEPALIVE_MS', DEFAULT_LIMITS.liveKeepAliveMs, 100, 600_000),
+    liveMaxBufferedKb: int('LIVE_MAX_BUFFERED_KB', DEFAULT_LIMITS.liveMaxBufferedKb, 16, 1_048_576),
   };
   if (limits.costBudgetPerMinute < limits.maxCostPerQuery) {
     problems.push(`COST_BUDGET_PER_MINUTE (${limits.costBudgetPerMinute}) must be at least COST_MAX_PER_QUERY (${limits.maxCostPerQuery})`);

@@ -126,7 +126,7 @@ async function main() {
     life.opens('database', () => db.close());
     await life.checkpoint();
 
-    const { app, apollo } = await createApp({ orm: db.orm, kernel: db.kernel, config, logger, today, ready: () => db.ready(), metrics });
+    const { app, apollo, attachLive } = await createApp({ orm: db.orm, kernel: db.kernel, config, logger, today, ready: () => db.ready(), metrics });
     life.opens('graphql', () => apollo.stop());
     await life.checkpoint();
 
@@ -140,6 +140,9 @@ async function main() {
       return await life.stop('cannot listen', 1);
     }
     life.opens('http server', () => closeServer(server));
+    // Closed first (reverse order): its WebSocket connections, then its listening connection, before the pool.
+    const live = await attachLive(server);
+    life.opens('live updates', () => live.close());
     life.started();
     await life.checkpoint();
 

@@ -23,6 +23,8 @@ import { CongressComplaintsResolver, OrganizationReadinessResolver, ProgressRead
 import { ReadinessResolver } from './readiness/readiness.resolver';
 import { CongressRisksResolver, ProgressRiskResolver } from './risk/risk.fields.resolver';
 import { RiskResolver } from './risk/risk.resolver';
+import { LiveResolver } from './live/live.resolver';
+import { unusedPubSub } from './live/live.types';
 
 export const resolvers = [
   NodeResolver,
@@ -45,6 +47,7 @@ export const resolvers = [
   ReadinessResolver, ReadinessReportFieldsResolver, OrganizationReadinessResolver, CongressComplaintsResolver, ProgressReadinessResolver,
   AuditResolver, AuditEntityResolver,
   PrincipalResolver, ViewerFieldsResolver, OrganizationAccessResolver, CongressAccessResolver,
+  LiveResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -59,6 +62,8 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
     globalMiddlewares: [accessMiddleware],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     orphanedTypes: [],
+    // Subscriptions bring their own `subscribe` (src/live/live.resolver.ts); type-graphql still requires a PubSub.
+    pubSub: unusedPubSub,
   }).then((schema) => {
     void DateScalar;
     return schema;

@@ -43,3 +43,66 @@ describe('Vietnamese folding', () => {
     expect(foldVietnamese('Đảng bộ Khối các cơ quan Trung ương')).toBe('dang bo khoi cac co quan trung uong');
   });
 });
+
+describe('live updates limits (LIVE_*)', () => {
+  it('have defaults', () => {
+    expect(loadConfig({}).limits).toMatchObject({
+      liveMaxConnections: 2000,
+      liveMaxConnectionsPerIp: 50,
+      liveMaxConnectionsPerPrincipal: 20,
+      liveMaxSubscriptionsPerConnection: 20,
+      liveConnectionInitTimeoutMs: 3000,
+      liveKeepAliveMs: 12_000,
+      liveMaxBufferedKb: 1024,
+    });
+  });
+
+  it('are read from the environment (LIVE_MAX_CONNECTIONS_PER_IP=0: no cap per address)', () => {
+    const limits = loadConfig({
+      LIVE_MAX_CONNECTIONS: '500',
+      LIVE_MAX_CONNECTIONS_PER_IP: '0',
+      LIVE_MAX_CONNECTIONS_PER_PRINCIPAL: '5',
+      LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: '40',
+      LIVE_CONNECTION_INIT_TIMEOUT_MS: '1500',
+      LIVE_KEEPALIVE_MS: '30000',
+      LIVE_MAX_BUFFERED_KB: '256',
+    }).limits;
+    expect(limits).toMatchObject({
+      liveMaxConnections: 500,
+      liveMaxConnectionsPerIp: 0,
+      liveMaxConnectionsPerPrincipal: 5,
+      liveMaxSubscriptionsPerConnection: 40,
+      liveConnectionInitTimeoutMs: 1500,
+      liveKeepAliveMs: 30_000,
+      liveMaxBufferedKb: 256,
+    });
+  });
+
+  it('refuses values out of range, each named', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        LIVE_MAX_CONNECTIONS: '0',
+        LIVE_MAX_CONNECTIONS_PER_IP: '-1',
+        LIVE_MAX_CONNECTIONS_PER_PRINCIPAL: 'many',
+        LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: '0',
+        LIVE_CONNECTION_INIT_TIMEOUT_MS: '0',
+        LIVE_KEEPALIVE_MS: '0',
+        LIVE_MAX_BUFFERED_KB: '1',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const names = (error as ConfigError).problems.map((p) => p.split('=')[0]);
+    expect(names).toEqual([
+      'LIVE_MAX_CONNECTIONS',
+      'LIVE_MAX_CONNECTIONS_PER_IP',
+      'LIVE_MAX_CONNECTIONS_PER_PRINCIPAL',
+      'LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION',
+      'LIVE_CONNECTION_INIT_TIMEOUT_MS',
+      'LIVE_KEEPALIVE_MS',
+      'LIVE_MAX_BUFFERED_KB',
+    ]);
+  });
+});

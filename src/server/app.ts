@@ -18,7 +18,7 @@ import { requestScope } from '../common/request-scope';
 import { buildAppSchema, printAppSchema } from '../schema';
 import { createLoaders, type Context } from './context';
 import { createErrorFormatter, jsonErrorHandler, notFound, requireJsonBody } from './errors';
-import { explorerHtml } from './explorer';
+import { webRoutes } from '../web/web.routes';
 import { describeOutage, isDatabaseUnavailable, outagePlugin, RETRY_AFTER_SECONDS, unavailableError } from './unavailable';
 import { inputGuardPlugin } from './input-guard';
 import { createBudget } from './limits.budget';
@@ -26,6 +26,9 @@ import { limitsPlugin, refuseWhileSpent } from './limits.plugin';
 import { knexPool, Metrics } from './metrics';
 import { metricsPlugin, metricsRoute } from './metrics.plugin';
 import { shapeRules } from './limits.validation';
+import { exportRoutes } from '../export/export.routes';
+import type { Server } from 'node:http';
+import { attachLiveServer, type LiveServer } from '../live/live.server';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -77,7 +80,7 @@ function sqlStatementHeader(): ApolloServerPlugin<Context> {
   };
 }
 
-/** The HTTP app: /graphql, /healthz, /readyz, /metrics, the offline explorer at / and the SDL at /schema.graphql. */
+/** The HTTP app: /graphql, /healthz, /readyz, /metrics, the dashboard at /, GraphiQL at /graphiql (src/web) and the SDL at /schema.graphql. */
 export async function createApp(deps: AppDeps) {
   const schema = await buildAppSchema();
   const sdl = await printAppSchema();
@@ -126,9 +129,8 @@ export async function createApp(deps: AppDeps) {
     const ok = await deps.ready();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready' });
   });
-  app.get('/', (_req, res) => {
-    res.type('html').send(explorerHtml);
-  });
+  // The built browser apps (src/web/build.ts): / and /graphiql, their files under /web/.
+  app.use(webRoutes());
   app.get('/schema.graphql', (_req, res) => {
     res.type('text/plain; charset=utf-8').send(sdl);
   });
@@ -188,8 +190,17 @@ export async function createApp(deps: AppDeps) {
       },
     }),
   );
+  // Streamed CSV/XLSX exports (src/export), authorised and paid for like /graphql.
+  app.use('/export', exportRoutes({ orm: deps.orm, kernel: deps.kernel, logger: deps.logger, today: deps.today, budget, limits, anonymousRole: deps.config.anonymousRole, authorization: authorizationOf }));
   // Keep these last: unknown routes and every error that reaches Express answer GraphQL-shaped JSON.
   app.use(notFound);
   app.use(jsonErrorHandler(deps.logger));
-  return { app, apollo, metrics };
+  // Live updates: GraphQL subscriptions over graphql-ws on the same port and path, attached once the server listens.
+  const attachLive = (server: Server): Promise<LiveServer> =>
+    attachLiveServer(server, {
+      schema, orm: deps.orm, kernel: deps.kernel, createLoaders: (em) => createLoaders(em), anonymousRole: deps.config.anonymousRole,
+      limits, budget,
+      formatError: createErrorFormatter(deps.logger), logger: deps.logger, today: deps.today, metrics,
+    });
+  return { app, apollo, metrics, attachLive };
 }

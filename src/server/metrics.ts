@@ -63,6 +63,9 @@ export class Metrics implements WriteObserver {
   private readonly cacheLookups: Counter<'outcome'>;
   private cacheBytes: () => number = () => 0;
   private readonly acquire: Histogram;
+  private liveOpen: () => number = () => 0;
+  private readonly liveEvents: Counter;
+  private readonly liveReconnects: Counter;
 
   constructor(opts: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -150,6 +153,16 @@ export class Metrics implements WriteObserver {
         cacheBytes.set(this.cacheBytes());
       },
     });
+    const liveOpen: Gauge = new Gauge({
+      name: 'daihoi_live_subscriptions',
+      help: 'Open GraphQL subscriptions (live updates over WebSocket, src/live).',
+      registers,
+      collect: () => {
+        liveOpen.set(this.liveOpen());
+      },
+    });
+    this.liveEvents = new Counter({ name: 'daihoi_live_events_sent_total', help: 'Subscription events sent to subscribers (coalesced: at most one pending per subscription).', registers });
+    this.liveReconnects = new Counter({ name: 'daihoi_live_listener_reconnects_total', help: 'Times the change listener got its lost database connection back (every subscription then refreshed).', registers });
     if (opts.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -202,6 +215,19 @@ export class Metrics implements WriteObserver {
   /** The response cache's size, read at each scrape. */
   watchCache(bytes: () => number): void {
     this.cacheBytes = bytes;
+  }
+
+  /** Open subscriptions, read at each scrape (src/live/live.server.ts). */
+  watchLiveSubscriptions(open: () => number): void {
+    this.liveOpen = open;
+  }
+
+  liveEventSent(): void {
+    this.liveEvents.inc();
+  }
+
+  liveListenerReconnected(): void {
+    this.liveReconnects.inc();
   }
 
   get contentType(): string {

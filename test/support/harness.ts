@@ -12,6 +12,7 @@ import { findDrift, type Drift } from '../../src/progress/progress.rebuild';
 import { sqlOf } from '../../src/common/sql';
 import { createAppKernel } from '../../src/kernel';
 import { createApp } from '../../src/server/app';
+import type { LiveServer } from '../../src/live/live.server';
 import { Metrics } from '../../src/server/metrics';
 import { buildTree, type TreeSpec } from '../../seeds/tree-builder';
 import { adminQuery, runPrefix, templateName, withDatabase } from './databases';
@@ -39,6 +40,8 @@ export interface TestApp {
   orm: MikroORM;
   /** The application's write path, the one the server uses. */
   kernel: Kernel;
+  /** Its live updates (src/live/live.server.ts): the hub, the change listener. */
+  live: LiveServer;
   /** Runs `work` in one kernel transaction (a system viewer, operation `test` unless named), as a tool would. */
   write<T>(work: (tx: Tx) => Promise<T>, opts?: { operation?: string; treeLock?: TreeLockMode }): Promise<T>;
   /**
@@ -80,7 +83,7 @@ export async function startTestApp(
   const kernel = createAppKernel(orm, { logger: opts.logger ?? silentLogger, metrics });
   const write: TestApp['write'] = (work, o = {}) =>
     kernel.withTransaction({ operation: o.operation ?? 'test', viewer: systemViewer('test'), today }, work, { treeLock: o.treeLock });
-  const { app, apollo } = await createApp({
+  const { app, apollo, attachLive } = await createApp({
     orm,
     kernel,
     // The response cache is on, as in production: every test that reads after a write checks it serves nothing stale.
@@ -99,6 +102,8 @@ export async function startTestApp(
   // Longer than the test client's (undici's) idle keep-alive: the server never closes a socket the client is about to
   // reuse (ECONNRESET when both sides share one busy event loop).
   server.keepAliveTimeout = 60_000;
+  // Live updates (subscriptions over WebSocket) on the same server, as src/main.ts attaches them.
+  const live = await attachLive(server);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
@@ -106,6 +111,7 @@ export async function startTestApp(
     url,
     orm,
     kernel,
+    live,
     write,
     adminToken,
     principal,
@@ -136,6 +142,7 @@ export async function startTestApp(
       }
     },
     async close() {
+      await live.close();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await apollo.stop();
