@@ -8,7 +8,7 @@ import { DEFAULT_LIMITS, type LimitsConfig } from '../src/config';
 import { databaseReady } from '../src/database/orm';
 import { LiveHub } from '../src/live/live.hub';
 import type { ChangeNotification } from '../src/live/live.notify';
-import { attachLiveServer, type LiveServer, type LiveServerDeps } from '../src/live/live.server';
+import { attachLiveServer, type LiveServer, type LiveServerDeps } from '../src/server/live.server';
 import { buildAppSchema } from '../src/schema';
 import { createApp } from '../src/server/app';
 import { createLoaders } from '../src/server/context';

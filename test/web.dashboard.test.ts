@@ -422,6 +422,7 @@ if (!haveChromium && process.env.CI) {
           await expect(byId('page-error').getAttribute('data-code')).resolves.toBe(c.code);
           await expect(byId('page-error').innerText()).resolves.toMatch(c.text);
           await expect(byId('page-retry').isVisible()).resolves.toBe(true);
+          if (i === 0) await page.screenshot({ path: SCREENSHOTS[0].replace(/\.png$/, '-error.png') });
           // Then, by itself, the view the address names, and the message gone.
           await showing(code);
           await byId('error').waitFor({ state: 'hidden' });
@@ -466,6 +467,38 @@ if (!haveChromium && process.env.CI) {
       await expectPageShows('TW', null);
       await waitFor('the page to subscribe again', () => app.live.hub.size === 1);
       await expect(page.evaluate(() => (globalThis as any).__sameDocument)).resolves.toBe(true);
+    });
+
+    it('lets whoever may decide acknowledge a child’s report on the page; the decision column goes once nothing awaits one', async () => {
+      await page.evaluate((t) => (globalThis as any).localStorage.setItem('daihoi.token', t), tokens.ADMIN);
+      try {
+        await reopen('#org=DCP');
+        await showing('DCP');
+        await panelsSettled();
+        const waiting: string[] = await page.locator('[data-testid="readiness-row"][data-status="SUBMITTED"]').evaluateAll((rows) => rows.map((r: any) => r.getAttribute('data-code')));
+        expect(waiting.length).toBeGreaterThan(0);
+        await expect(page.getByTestId('readiness-actions').count()).resolves.toBe(1);
+        await expect(page.getByTestId('readiness-acknowledge').count()).resolves.toBe(waiting.length);
+        for (const code of waiting) {
+          await page.locator(`[data-testid="readiness-acknowledge"][data-code="${code}"]`).click();
+          await page.waitForFunction((c) => (globalThis as any).document.querySelector(`[data-testid="readiness-row"][data-code="${c}"]`)?.getAttribute('data-status') === 'ACKNOWLEDGED', code);
+        }
+        await panelsSettled();
+        await expect(page.getByTestId('readiness-actions').count()).resolves.toBe(0);
+        await expect(page.getByTestId('readiness-acknowledge').count()).resolves.toBe(0);
+        const { body } = await app.gql(`{ organization(code: "DCP") { children(first: 50) { nodes { code readiness { status } } } } }`, {}, { as: tokens.ADMIN });
+        for (const code of waiting) expect(body.data.organization.children.nodes.find((n: { code: string }) => n.code === code).readiness.status).toBe('ACKNOWLEDGED');
+      } finally {
+        await page.evaluate((t) => (globalThis as any).localStorage.setItem('daihoi.token', t), tokens.VIEWER);
+      }
+    });
+
+    it('opens GraphiQL with the dashboard’s token in its headers, every file from this server', async () => {
+      await page.goto(`${app.url}/graphiql`);
+      await page.locator('.graphiql-container').waitFor({ state: 'visible' });
+      await page.getByText('← Bảng điều khiển').waitFor({ state: 'visible' });
+      await page.waitForFunction((t) => (globalThis as any).document.body.innerText.includes(t.slice(0, 12)), tokens.VIEWER);
+      await expect(page.getByText('⚠ no token').count()).resolves.toBe(0);
     });
 
     it('loaded nothing from outside this machine and reported no error', () => {

@@ -3,7 +3,7 @@ import { RESYNC_OPERATION, type LiveMarker, type LiveSource } from './live.types
 
 /**
  * Which of the `subscribed` organisations may have changed when a truncated notification lists `listed`: those at or
- * under one of them, and their ancestors (src/live/live.server.ts asks the database).
+ * under one of them, and their ancestors (src/server/live.server.ts asks the database).
  */
 export type RelatedFn = (subscribed: string[], listed: string[]) => Promise<Set<string>>;
 
@@ -136,7 +136,7 @@ export class LiveHub implements LiveSource {
 
   /**
    * Raised by every notification, before the subscriptions it concerns are marked: what was read at an earlier
-   * generation may be stale (src/live/live.server.ts shares reads within one generation).
+   * generation may be stale (src/server/live.server.ts shares reads within one generation).
    */
   get generation(): number {
     return this.gen;

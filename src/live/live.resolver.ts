@@ -17,7 +17,7 @@ async function visibleToday(ctx: Context, id: string): Promise<boolean> {
 export class LiveResolver {
   /**
    * The subscribe step checks `under` like `progress(under:)` does; each event is then resolved with its own context
-   * (src/live/live.server.ts), so scoping and loaders apply as for a query.
+   * (src/server/live.server.ts), so scoping and loaders apply as for a query.
    */
   @Subscription(() => ProgressChangedEvent, {
     description:

@@ -6,7 +6,7 @@ import type { ScopeRef } from '../common/scope-ref';
 
 /**
  * What a subscription's source yields (src/live/live.hub.ts): "the subtree of `under` may have changed", nothing more.
- * The event's numbers are computed from it when it is delivered, with a fresh context (src/live/live.server.ts).
+ * The event's numbers are computed from it when it is delivered, with a fresh context (src/server/live.server.ts).
  */
 export interface LiveMarker {
   /** The organisation subscribed to (uuid). */
@@ -28,7 +28,7 @@ export interface LiveSource {
   subscribe(under: string): AsyncIterableIterator<LiveMarker>;
 }
 
-/** The context of a subscription's subscribe step: a request context plus the hub (src/live/live.server.ts). */
+/** The context of a subscription's subscribe step: a request context plus the hub (src/server/live.server.ts). */
 export interface LiveContext extends Context {
   live: LiveSource;
 }

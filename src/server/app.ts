@@ -28,7 +28,7 @@ import { metricsPlugin, metricsRoute } from './metrics.plugin';
 import { shapeRules } from './limits.validation';
 import { exportRoutes } from '../export/export.routes';
 import type { Server } from 'node:http';
-import { attachLiveServer, type LiveServer } from '../live/live.server';
+import { attachLiveServer, type LiveServer } from './live.server';
 
 export interface AppDeps {
   orm: MikroORM;

@@ -217,7 +217,7 @@ export class Metrics implements WriteObserver {
     this.cacheBytes = bytes;
   }
 
-  /** Open subscriptions, read at each scrape (src/live/live.server.ts). */
+  /** Open subscriptions, read at each scrape (src/server/live.server.ts). */
   watchLiveSubscriptions(open: () => number): void {
     this.liveOpen = open;
   }

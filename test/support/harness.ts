@@ -12,7 +12,7 @@ import { findDrift, type Drift } from '../../src/progress/progress.rebuild';
 import { sqlOf } from '../../src/common/sql';
 import { createAppKernel } from '../../src/kernel';
 import { createApp } from '../../src/server/app';
-import type { LiveServer } from '../../src/live/live.server';
+import type { LiveServer } from '../../src/server/live.server';
 import { Metrics } from '../../src/server/metrics';
 import { buildTree, type TreeSpec } from '../../seeds/tree-builder';
 import { adminQuery, runPrefix, templateName, withDatabase } from './databases';
@@ -40,7 +40,7 @@ export interface TestApp {
   orm: MikroORM;
   /** The application's write path, the one the server uses. */
   kernel: Kernel;
-  /** Its live updates (src/live/live.server.ts): the hub, the change listener. */
+  /** Its live updates (src/server/live.server.ts): the hub, the change listener. */
   live: LiveServer;
   /** Runs `work` in one kernel transaction (a system viewer, operation `test` unless named), as a tool would. */
   write<T>(work: (tx: Tx) => Promise<T>, opts?: { operation?: string; treeLock?: TreeLockMode }): Promise<T>;

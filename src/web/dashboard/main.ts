@@ -2,7 +2,6 @@
  * The dashboard's shell: the token, the viewer, the tree with drill-down and breadcrumb, the date (`asOf`) in the
  * URL hash, live updates, downloads, and the panels (panels/index.ts) rendered with the PanelContext of panel.ts.
  */
-import { getToken, setToken } from './token';
 import { ApiError, download, gql, whenUnauthenticated } from './api';
 import { dateField } from './datefield';
 import { byId as $, h } from './dom';
@@ -13,6 +12,7 @@ import { createLive, type LiveState } from './live';
 import type { PanelContext, Role } from './panel';
 import { PANELS } from './panels/index';
 import { go, readRoute } from './route';
+import { getToken, setToken } from './token';
 import { loadMore, loadRoots, loadView, PAGE, renderBreadcrumb, renderRow, renderSummary, sortRows, type Page, type Row, type Shown } from './tree';
 import { errorBox } from './ui';
 
@@ -65,7 +65,7 @@ function notice(text: string | null) {
  * The page's problem, above everything: a sentence, or an API error with its code and a way to try again (by itself
  * after the server's Retry-After for 429, 503 and the network). Null clears it.
  */
-function problem(what: string | unknown | null, retry?: () => void) {
+function problem(what: unknown, retry?: () => void) {
   const el = $('error');
   if (what === null) el.replaceChildren();
   else if (typeof what === 'string') el.replaceChildren(h('div', { class: 'state-error', role: 'alert', 'data-testid': 'page-problem' }, what));
@@ -134,7 +134,7 @@ async function render(opts: { quiet?: boolean } = {}) {
   notice(asOf ? `Đang xem số liệu tại ngày ${fmtDate(asOf)} — cây tổ chức và mọi con số như đã có vào cuối ngày đó. / As it stood at the end of ${fmtDate(asOf)}.` : null);
   document.body.classList.toggle('past', Boolean(asOf));
   if (!opts.quiet) $('content').setAttribute('aria-busy', 'true');
-  let failed: string | unknown | null = null;
+  let failed: unknown = null;
   try {
     if (code === '*') {
       const roots = await loadRoots(asOf);

@@ -31,14 +31,14 @@ import type { Kernel, Role, Viewer } from '../common/kernel';
 import { requestLogger, type Logger } from '../common/log';
 import { PrincipalSlots, requestScope, StatementSlots } from '../common/request-scope';
 import { sqlOf } from '../common/sql';
-import { budgetKey, type CostBudget, type Spent } from '../server/limits.budget';
-import { rateLimited } from '../server/limits.plugin';
-import { shapeRules } from '../server/limits.validation';
-import { describeOutage, unavailableFormatted } from '../server/unavailable';
-import { LiveHub, LiveSubscription, type RelatedFn } from './live.hub';
-import { ChangeListener } from './live.listener';
+import { budgetKey, type CostBudget, type Spent } from './limits.budget';
+import { rateLimited } from './limits.plugin';
+import { shapeRules } from './limits.validation';
+import { describeOutage, unavailableFormatted } from './unavailable';
+import { LiveHub, LiveSubscription, type RelatedFn } from '../live/live.hub';
+import { ChangeListener } from '../live/live.listener';
 import { CLOSE_TRY_AGAIN_LATER, guardBackpressure, KeyCounts, refuseUpgrade, SocketCounts, subscriptionCost } from './live.limits';
-import type { LiveContext, LiveMarker, LiveObserver } from './live.types';
+import type { LiveContext, LiveMarker, LiveObserver } from '../live/live.types';
 
 /** The path subscriptions are served at: the API's own. */
 export const LIVE_PATH = '/graphql';
@@ -166,8 +166,10 @@ const requestError = (e: GraphQLError, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_V
 /**
  * Live updates: GraphQL subscriptions over graphql-ws (subprotocol `graphql-transport-ws`) on the HTTP server's own port
  * and path. The token comes in `connectionParams` at connection; each subscription is checked like a query (shape
- * limits, scope); each event is executed with a fresh context (reads shared by same-scope subscribers of one batch),
- * after re-checking the token. The events come from the change listener through the hub.
+ * limits, cost, budget, scope, the token afresh); each event spends the subscription's cost from the principal's budget
+ * and is executed with a fresh context (reads shared by same-scope subscribers of one batch), after re-checking the
+ * token. The events come from the change listener through the hub. What one client may hold (sockets, connections,
+ * subscriptions, unread data) is capped: src/server/live.limits.ts.
  */
 export async function attachLiveServer(server: Server, deps: LiveServerDeps): Promise<LiveServer> {
   // The server's own lines (not a request's) say where they come from.

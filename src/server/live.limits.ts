@@ -2,11 +2,11 @@ import type { Duplex } from 'node:stream';
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { WebSocket } from 'ws';
 import { MAX_PAGE } from '../common/connection';
-import { estimate, MAX_COST_NODES } from '../server/limits.cost';
-import { tooComplex } from '../server/limits.validation';
+import { estimate, MAX_COST_NODES } from './limits.cost';
+import { tooComplex } from './limits.validation';
 
 /**
- * What one WebSocket client may hold of the server (src/live/live.server.ts applies them; the numbers are LimitsConfig's
+ * What one WebSocket client may hold of the server (src/server/live.server.ts applies them; the numbers are LimitsConfig's
  * LIVE_* settings, src/config.ts):
  * - sockets in total and per peer address, counted from the upgrade, before authentication — refused at the HTTP
  *   upgrade with 503 (the instance is full) or 429 (that address is), so an unauthenticated flood costs no more than
