@@ -106,6 +106,12 @@ start; check_tree
 echo "e2e: no token → 401; the demo tokens are an ADMIN, a VIEWER and an EDITOR"
 check_access || fail "access"
 
+echo "e2e: the dashboard at / and GraphiQL at /graphiql are served (built by npm run build)"
+for page in / /graphiql; do
+  status=$(curl -s -o "$DATA_DIR/page.html" -w '%{http_code}' "http://127.0.0.1:$PORT$page")
+  [ "$status" = 200 ] && grep -qi '<html' "$DATA_DIR/page.html" || fail "GET $page: HTTP $status $(head -c 300 "$DATA_DIR/page.html")"
+done
+
 echo "e2e: a second server on the same PORT exits non-zero with a clear message; the first keeps serving"
 SECOND_LOG="$DATA_DIR2/second.log"
 set +e
