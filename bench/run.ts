@@ -34,7 +34,7 @@ export const DB_URL = (() => {
 })();
 const RESULTS = path.join(ROOT_DIR, `bench/results/${ORGS}.json`);
 
-const DASHBOARD = `query($root: ID!, $asOf: Date) { node(id: $root) { ... on Organization {
+export const DASHBOARD = `query($root: ID!, $asOf: Date) { node(id: $root) { ... on Organization {
   name progress(asOf: $asOf) { organizations congressesExpected held heldRatio overdue members byLevel { level organizations congressesExpected held overdue } }
   children(first: 50, asOf: $asOf) { totalCount nodes { name level progress { organizations congressesExpected held heldRatio overdue } congress { stage overdue } pendingRestructuring { kind } } }
 } } }`;
@@ -58,10 +58,10 @@ const heavyBody = (rootId: string) =>
 /** The `limits` server's budget per minute: the dashboard (20 requests/s × its cost) stays within it, the heavy client does not. */
 const LIMITS_BUDGET = 300_000;
 const LIMITS_DASHBOARD_RATE = 20;
-const ADVANCE = `mutation($input: CongressAdvanceInput!) { congressAdvance(input: $input) { congress { version } userErrors { code } } }`;
+export const ADVANCE = `mutation($input: CongressAdvanceInput!) { congressAdvance(input: $input) { congress { version } userErrors { code } } }`;
 /** The main line a congress is walked along by the write scenario (back to its start with a reason). */
-const CYCLE = ['PLAN_ISSUED', 'DOCUMENTS_DRAFTED', 'PERSONNEL_PLANNED', 'APPROVED'];
-const WRITERS = 8;
+export const CYCLE = ['PLAN_ISSUED', 'DOCUMENTS_DRAFTED', 'PERSONNEL_PLANNED', 'APPROVED'];
+export const WRITERS = 8;
 
 export const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');
 
@@ -129,14 +129,14 @@ export async function startServer(port: number, env: NodeJS.ProcessEnv = {}): Pr
   throw new Error('the API did not become ready');
 }
 
-async function post(api: Api, token: string, query: string, variables: Record<string, unknown>) {
+export async function post(api: Api, token: string, query: string, variables: Record<string, unknown>) {
   const res = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
   const body = (await res.json()) as { errors?: unknown; data?: any };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
 }
 
-async function cannon(api: Api, token: string | null, opts: Omit<autocannon.Options, 'url'>): Promise<autocannon.Result> {
+export async function cannon(api: Api, token: string | null, opts: Omit<autocannon.Options, 'url'>): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(
       { url: api.url, ...opts, method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers } },
@@ -399,7 +399,7 @@ interface Writer {
  * The writers: the WRITERS above-base committees with the most congresses on the main line below them (ties by id), an
  * EDITOR scoped to each, and those congresses (each connection walks its own, so versions are known).
  */
-async function writerSetup(makePrincipal: (name: string, role: string, scope: string) => Promise<string>): Promise<{ list: Writer[]; next: number }> {
+export async function writerSetup(makePrincipal: (name: string, role: string, scope: string) => Promise<string>): Promise<{ list: Writer[]; next: number }> {
   const committees = await admin<{ id: string; n: number }>(
     DB_URL,
     `select p.path[a.i] as id, count(*)::int as n

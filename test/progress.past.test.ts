@@ -95,7 +95,9 @@ async function randomHistory(seed: number, steps: number) {
       const [{ maxDays }] = await app.readBack<{ maxDays: number }>(`select max_days as "maxDays" from term_calendar where term = '2025-2030' and level = 'BASE_CELL'`);
       did('calendar', await tx((t) => setTermCalendar(t, { term: '2025-2030', level: OrganizationLevel.BASE_CELL, deadline: '2025-07-31', maxDays, effectiveOn: day })));
     }
-    const r = rand();
+    // The last steps schedule a congress created without one, when the random walk has not done so yet (every kind must occur).
+    const forceLater = step >= steps - 5 && !done.scheduleLater && unscheduled.length > 0;
+    const r = forceLater ? 0.49 : rand();
     if (r < 0.2) {
       const o = pick(await orgs(['CELL', 'BASE_CELL', 'BASE_COMMITTEE', 'SUB_COMMITTEE', 'ABOVE_BASE']));
       const c = await congressOf(o.id);
@@ -141,7 +143,7 @@ async function randomHistory(seed: number, steps: number) {
         }),
       );
       did('create', created);
-      if (created && rand() < 0.4) unscheduled.push(created.id);
+      if (created && (rand() < 0.4 || !unscheduled.length)) unscheduled.push(created.id);
       else if (created) {
         const mode = pick([CongressMode.FULL, CongressMode.TWO_CONTENT]);
         const start = addDays(day, 40);
