@@ -65,7 +65,7 @@ async function main() {
   await ensureTree(true);
   fs.mkdirSync(PROFILES, { recursive: true });
   const before = new Set(fs.readdirSync(PROFILES));
-  const api: Api = await startServer(Number(opt('port', '4575')), { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILES}` });
+  const api: Api = await startServer(Number(opt('port', '4575')), {}, ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`]);
   try {
     const [root] = await admin<{ id: string }>(DB_URL, `select id from organization where level = 'CENTRAL_COMMITTEE' and ended_on is null order by code limit 1`);
     const rootId = gid('Organization', root.id);

@@ -97,8 +97,8 @@ export interface Api {
   child: ChildProcess;
 }
 
-export async function startServer(port: number, env: NodeJS.ProcessEnv = {}): Promise<Api> {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+export async function startServer(port: number, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<Api> {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
     cwd: ROOT_DIR,
     env: {
       ...process.env,
