@@ -143,7 +143,9 @@ async function randomHistory(seed: number, steps: number) {
         }),
       );
       did('create', created);
-      if (created && (rand() < 0.4 || !unscheduled.length)) unscheduled.push(created.id);
+      // Both ways occur: the first left without a congress (scheduled later), the next one scheduled; then at random.
+      const later = !done.scheduleLater && !unscheduled.length ? true : !done.schedule ? false : rand() < 0.4;
+      if (created && later) unscheduled.push(created.id);
       else if (created) {
         const mode = pick([CongressMode.FULL, CongressMode.TWO_CONTENT]);
         const start = addDays(day, 40);
