@@ -18,8 +18,15 @@ import { nearestPathSql } from './access.placement';
 const ADMIN_ENTITIES = new Set(['Principal', 'TermCalendarEntry', 'RiskThreshold']);
 const SKIPPED: ReadonlySet<DomainChange['kind']> = new Set(['PendingClaimed', 'PendingReleased']);
 
-async function concerned(tx: Tx, change: DomainChange): Promise<string[]> {
-  if (change.authority) return change.authority;
+/** The organisations a change concerns, and the congresses whose organisations it concerns (resolved by the check's own statement). */
+interface Concerned {
+  organizations: string[];
+  congresses: string[];
+}
+
+async function concerned(tx: Tx, change: DomainChange): Promise<Concerned> {
+  const only = (organizations: string[]): Concerned => ({ organizations, congresses: [] });
+  if (change.authority) return only(change.authority);
   const restructurings = change.entities.filter((e) => e.type === 'Restructuring').map((e) => e.id);
   if (change.kind === 'RestructuringProposed' || change.kind === 'RestructuringCancelled') {
     const rows = await tx.sql<{ id: string }>(
@@ -27,7 +34,7 @@ async function concerned(tx: Tx, change: DomainChange): Promise<string[]> {
         where restructuring_id = any(?::uuid[]) and (role in ('SOURCE','MOVED') or (role = 'TARGET' and new_name is not null))`,
       [restructurings],
     );
-    return rows.map((r) => r.id);
+    return only(rows.map((r) => r.id));
   }
   if (change.kind === 'RestructuringApproved' || change.kind === 'RestructuringApplied') {
     const rows = await tx.sql<{ id: string }>(
@@ -47,20 +54,15 @@ async function concerned(tx: Tx, change: DomainChange): Promise<string[]> {
       );
       rows.push(...parents);
     }
-    return rows.map((r) => r.id);
+    return only(rows.map((r) => r.id));
   }
   const ids = [...change.organizations, ...change.entities.filter((e) => e.type === 'Organization').map((e) => e.id)];
   if (change.kind === 'OrganizationCreated') {
     // A restructuring's new organisation is not in the tree until applied: its approval and application answer for it.
     const rows = await tx.sql<{ id: string }>(`select id from organization where id = any(?::uuid[]) and not pending_establishment`, [ids]);
-    return rows.map((r) => r.id);
+    return only(rows.map((r) => r.id));
   }
-  const congresses = change.entities.filter((e) => e.type === 'Congress').map((e) => e.id);
-  if (congresses.length) {
-    const rows = await tx.sql<{ id: string }>(`select organization_id as id from congress where id = any(?::uuid[])`, [congresses]);
-    ids.push(...rows.map((r) => r.id));
-  }
-  return ids;
+  return { organizations: ids, congresses: change.entities.filter((e) => e.type === 'Congress').map((e) => e.id) };
 }
 
 export function createAccessConsumer(): JournalConsumer {
@@ -75,24 +77,33 @@ export function createAccessConsumer(): JournalConsumer {
       };
       if (viewer.role !== 'EDITOR' || !viewer.scopeId) refuse('Only an ADMIN or an EDITOR may write.');
       // Scope is dated: each organisation must lie in the scope today and on the day its change takes effect.
-      const checks = new Map<string, { id: string; date: string }>();
-      const add = (id: string, date: string) => checks.set(`${id}|${date}`, { id, date });
+      const checks = { organizations: new Map<string, { id: string; date: string }>(), congresses: new Map<string, { id: string; date: string }>() };
+      const add = (into: Map<string, { id: string; date: string }>, id: string, date: string) => into.set(`${id}|${date}`, { id, date });
       for (const change of journal) {
         if (SKIPPED.has(change.kind)) continue;
         if (change.entities.some((e) => ADMIN_ENTITIES.has(e.type))) refuse('Only an ADMIN may change this.');
         const effectiveOn = 'effectiveOn' in change && typeof change.effectiveOn === 'string' && change.effectiveOn < today ? change.effectiveOn : null;
-        for (const id of await concerned(tx, change)) {
-          add(id, today);
-          if (effectiveOn) add(id, effectiveOn);
+        const of = await concerned(tx, change);
+        for (const [into, ids] of [[checks.organizations, of.organizations], [checks.congresses, of.congresses]] as const) {
+          for (const id of ids) {
+            add(into, id, today);
+            if (effectiveOn) add(into, id, effectiveOn);
+          }
         }
       }
-      if (!checks.size) return;
-      const keys = [...checks.values()];
+      if (!checks.organizations.size && !checks.congresses.size) return;
+      const orgs = [...checks.organizations.values()];
+      const congresses = [...checks.congresses.values()];
+      // One statement: a congress counts by its organisation, looked up here rather than in a statement of its own.
       const outside = await tx.sql<{ id: string }>(
-        `select k.id from unnest(?::uuid[], ?::date[]) as k(id, d)
+        `with k as (
+           select o.id, o.d from unnest(?::uuid[], ?::date[]) as o(id, d)
+           union all
+           select c.organization_id, kc.d from unnest(?::uuid[], ?::date[]) as kc(id, d) join congress c on c.id = kc.id)
+         select k.id from k
           where not exists (select 1 from organization_placement s where s.organization_id = ?::uuid and s.valid_from <= k.d and (s.valid_to is null or s.valid_to > k.d))
              or not coalesce(${nearestPathSql('k.id', 'k.d')} @> array[?::uuid], false)`,
-        [keys.map((k) => k.id), keys.map((k) => k.date), viewer.scopeId, viewer.scopeId],
+        [orgs.map((k) => k.id), orgs.map((k) => k.date), congresses.map((k) => k.id), congresses.map((k) => k.date), viewer.scopeId, viewer.scopeId],
       );
       // The message names no count: how many lie outside would tell of what the writer cannot see.
       if (outside.length) refuse('This change reaches outside your scope (today, or on the day it takes effect).');

@@ -53,15 +53,15 @@ export function createAccess(sql: Sql, viewer: Viewer, today: string, placementA
     return ids.map((id) => seen.has(id));
   });
 
-  const placedOn = async (id: string, date: string) => (await placementAt.load({ id, date })) ?? (await nearest.load({ id, date }));
 
   const organization = async (id: string, date: string): Promise<Visibility> => {
     if (unscoped) return 'full';
     if (!scopeId || viewer.role === null) return null;
-    const scope = await placementAt.load({ id: scopeId, date });
+    // Both placements asked in the same tick: one statement (the loader batches them), not two in a row.
+    const [scope, placed] = await Promise.all([placementAt.load({ id: scopeId, date }), id === scopeId ? null : placementAt.load({ id, date })]);
     if (!scope) return null;
     if (id === scopeId) return 'full';
-    const where = await placedOn(id, date);
+    const where = placed ?? (await nearest.load({ id, date }));
     if (where?.path.includes(scopeId)) return 'full';
     return scope.path.includes(id) ? 'name' : null;
   };
