@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ADMIN_TOKEN, ADVANCE, cannon, CYCLE, DASHBOARD, DB_URL, admin, ensureTree, gid, ORGS, post, ROOT_DIR, startServer, WRITERS, writerSetup, type Api } from './run';
+import { ADMIN_TOKEN, admin, advanceRequests, cannon, DASHBOARD, DB_URL, ensureTree, gid, opt, ORGS, post, ROOT_DIR, startServer, WRITERS, writerSetup, type Api } from './run';
 
 /**
  * `npm run bench:profile -- --orgs 1000000 [--duration 20] [--readers 8] [--reuse]`: the write scenario of `npm run bench`
@@ -9,11 +9,6 @@ import { ADMIN_TOKEN, ADVANCE, cannon, CYCLE, DASHBOARD, DB_URL, admin, ensureTr
  * heaviest functions, and the share idle (waiting on the database or the network). The raw profile stays in
  * bench/profiles/ for Chrome DevTools. See bench/README.md.
  */
-const args = process.argv.slice(2);
-const opt = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-};
 const DURATION = Number(opt('duration', '20'));
 const READERS = Number(opt('readers', '8'));
 const PROFILES = path.join(ROOT_DIR, 'bench/profiles');
@@ -84,28 +79,7 @@ async function main() {
       cannon(api, null, {
         connections: WRITERS,
         duration: DURATION,
-        requests: [
-          {
-            setupRequest: (req, context: Record<string, any>) => {
-              if (context.writer === undefined) context.writer = writers.next++ % writers.list.length;
-              const w = writers.list[context.writer];
-              const c = w.congresses[w.at++ % w.congresses.length];
-              const stage = CYCLE[(CYCLE.indexOf(c.stage) + 1) % CYCLE.length];
-              context.pending = { c, stage };
-              return {
-                ...req,
-                headers: { ...req.headers, authorization: `Bearer ${w.token}` },
-                body: JSON.stringify({ query: ADVANCE, variables: { input: { id: gid('Congress', c.id), version: c.version, stage, reason: 'bench' } } }),
-              };
-            },
-            onResponse: (_status, body, context: Record<string, any>) => {
-              const out = JSON.parse(body)?.data?.congressAdvance;
-              if (!out || out.userErrors.length) return void refused++;
-              context.pending.c.version = out.congress.version;
-              context.pending.c.stage = context.pending.stage;
-            },
-          },
-        ],
+        requests: advanceRequests(writers, () => refused++),
       }),
       READERS > 0 ? cannon(api, viewer, { connections: READERS, duration: DURATION, body: dashBody }) : Promise.resolve(null),
     ]);

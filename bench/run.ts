@@ -17,7 +17,8 @@ import { histogram, scrape, total, type Scrape } from './metrics';
  */
 
 const args = process.argv.slice(2);
-const opt = (name: string, fallback: string) => {
+/** A `--name value` option of the command line, else `fallback`. */
+export const opt = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
@@ -58,9 +59,9 @@ const heavyBody = (rootId: string) =>
 /** The `limits` server's budget per minute: the dashboard (20 requests/s × its cost) stays within it, the heavy client does not. */
 const LIMITS_BUDGET = 300_000;
 const LIMITS_DASHBOARD_RATE = 20;
-export const ADVANCE = `mutation($input: CongressAdvanceInput!) { congressAdvance(input: $input) { congress { version } userErrors { code } } }`;
+const ADVANCE = `mutation($input: CongressAdvanceInput!) { congressAdvance(input: $input) { congress { version } userErrors { code } } }`;
 /** The main line a congress is walked along by the write scenario (back to its start with a reason). */
-export const CYCLE = ['PLAN_ISSUED', 'DOCUMENTS_DRAFTED', 'PERSONNEL_PLANNED', 'APPROVED'];
+const CYCLE = ['PLAN_ISSUED', 'DOCUMENTS_DRAFTED', 'PERSONNEL_PLANNED', 'APPROVED'];
 export const WRITERS = 8;
 
 export const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');
@@ -263,31 +264,7 @@ async function main() {
         cannon(main, null, {
           connections: WRITERS,
           duration: DURATION,
-          requests: [
-            {
-              setupRequest: (req, context: Record<string, any>) => {
-                if (context.writer === undefined) context.writer = writers.next++ % writers.list.length;
-                const w = writers.list[context.writer];
-                const c = w.congresses[w.at++ % w.congresses.length];
-                const stage = CYCLE[(CYCLE.indexOf(c.stage) + 1) % CYCLE.length];
-                context.pending = { c, stage };
-                return {
-                  ...req,
-                  headers: { ...req.headers, authorization: `Bearer ${w.token}` },
-                  body: JSON.stringify({ query: ADVANCE, variables: { input: { id: gid('Congress', c.id), version: c.version, stage, reason: 'bench' } } }),
-                };
-              },
-              onResponse: (_status, body, context: Record<string, any>) => {
-                const out = JSON.parse(body)?.data?.congressAdvance;
-                if (!out || out.userErrors.length) {
-                  userErrors++;
-                  return;
-                }
-                context.pending.c.version = out.congress.version;
-                context.pending.c.stage = context.pending.stage;
-              },
-            },
-          ],
+          requests: advanceRequests(writers, () => userErrors++),
         }),
       ),
       cannon(main, viewer, { connections: 8, duration: DURATION, body: dashBody }),
@@ -387,6 +364,35 @@ async function main() {
   } finally {
     for (const s of servers) s.kill('SIGTERM');
   }
+}
+
+/**
+ * The write scenario's request: each autocannon connection is one writer (an EDITOR), walking its own congresses along
+ * CYCLE with the version it last read; a refused write (a user error or no answer) calls `refused`.
+ */
+export function advanceRequests(writers: { list: Writer[]; next: number }, refused: () => void): autocannon.Request[] {
+  return [
+    {
+      setupRequest: (req, context: Record<string, any>) => {
+        if (context.writer === undefined) context.writer = writers.next++ % writers.list.length;
+        const w = writers.list[context.writer];
+        const c = w.congresses[w.at++ % w.congresses.length];
+        const stage = CYCLE[(CYCLE.indexOf(c.stage) + 1) % CYCLE.length];
+        context.pending = { c, stage };
+        return {
+          ...req,
+          headers: { ...req.headers, authorization: `Bearer ${w.token}` },
+          body: JSON.stringify({ query: ADVANCE, variables: { input: { id: gid('Congress', c.id), version: c.version, stage, reason: 'bench' } } }),
+        };
+      },
+      onResponse: (_status, body, context: Record<string, any>) => {
+        const out = JSON.parse(body)?.data?.congressAdvance;
+        if (!out || out.userErrors.length) return refused();
+        context.pending.c.version = out.congress.version;
+        context.pending.c.stage = context.pending.stage;
+      },
+    },
+  ];
 }
 
 interface Writer {
