@@ -6,7 +6,7 @@ import { createAccess } from '../access/access.scope';
 import type { LimitsConfig } from '../config';
 import { clientError, type ErrorCode } from '../common/errors';
 import type { Role } from '../common/kernel';
-import { requestScope, StatementSlots } from '../common/request-scope';
+import { requestScope, type PrincipalSlots } from '../common/request-scope';
 import { sqlOf } from '../common/sql';
 import { createLoaders } from '../server/context';
 import { errorBody } from '../server/errors';
@@ -25,6 +25,8 @@ export interface ExportRouteDeps extends ExportDeps {
   /** The budget GraphQL spends (src/server/limits.budget.ts): exports spend the same points. */
   budget: CostBudget;
   limits: LimitsConfig;
+  /** The turns of each principal's statements (SQL_MAX_CONCURRENT_PER_PRINCIPAL), shared with its GraphQL requests. */
+  slots: PrincipalSlots;
   /** ANONYMOUS_ROLE: a request without a token is served as this role, or refused (null), as at /graphql. */
   anonymousRole: Role | null;
   /** The request's Authorization header as /graphql reads it (two of them: refused). */
@@ -109,9 +111,10 @@ async function serve(deps: ExportRouteDeps, kind: ExportKind, format: Format, re
     ]);
     if (!under || !placed || seen !== 'full') throw notFound(params.date);
 
-    // The statements of a batch take turns as a GraphQL request's do (SQL_MAX_CONCURRENT_PER_REQUEST).
-    if (scope) scope.statementSlots = new StatementSlots(deps.limits.maxConcurrentStatements);
+    // The statements of a batch take turns as a GraphQL request's do: SQL_MAX_CONCURRENT_PER_REQUEST, within the
+    // principal's SQL_MAX_CONCURRENT_PER_PRINCIPAL for all its requests together.
     const key = budgetKey(viewer, scope?.clientIp);
+    if (scope) scope.statementSlots = deps.slots.forRequest(key, deps.limits.maxConcurrentStatements);
     const price = batchPrice(kind, params.date, today);
     const table: Table = kind === 'organizations' ? ORGANIZATION_TABLE : CONGRESS_TABLE;
     const headers = () => {

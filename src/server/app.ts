@@ -14,7 +14,7 @@ import { currentDataVersion } from '../access/principal.repository';
 import { createAccess } from '../access/access.scope';
 import { sqlOf } from '../common/sql';
 import { requestLogger, type Logger } from '../common/log';
-import { requestScope } from '../common/request-scope';
+import { PrincipalSlots, requestScope } from '../common/request-scope';
 import { buildAppSchema, printAppSchema } from '../schema';
 import { createLoaders, type Context } from './context';
 import { createErrorFormatter, jsonErrorHandler, notFound, requireJsonBody } from './errors';
@@ -92,6 +92,8 @@ export async function createApp(deps: AppDeps) {
   // With the response cache: the current term and its calendar read once per data version (src/cache/versioned-memo.ts).
   const memo = new VersionedMemo();
   const budget = createBudget({ perMinute: limits.costBudgetPerMinute, redisUrl: limits.redisUrl, keyPrefix: limits.redisKeyPrefix, logger: deps.logger });
+  // One principal's statements take turns across its GraphQL requests, exports and live events together.
+  const slots = new PrincipalSlots(limits.maxConcurrentStatementsPerPrincipal);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: deps.config.introspection,
@@ -108,7 +110,7 @@ export async function createApp(deps: AppDeps) {
       outagePlugin<Context>(),
       inputGuardPlugin<Context>(),
       // After outagePlugin: its willSendResponse replaces the body, this one adds `extensions.cost` to what is sent.
-      limitsPlugin(limits, budget),
+      limitsPlugin(limits, budget, slots),
       // After limitsPlugin: a reused answer is still authorised, limited and paid for; only its execution is skipped.
       ...(cache ? [responseCachePlugin(cache, (outcome) => metrics.cacheLookup(outcome))] : []),
       ...(deps.config.sqlStatementHeader ? [sqlStatementHeader()] : []),
@@ -191,7 +193,7 @@ export async function createApp(deps: AppDeps) {
     }),
   );
   // Streamed CSV/XLSX exports (src/export), authorised and paid for like /graphql.
-  app.use('/export', exportRoutes({ orm: deps.orm, kernel: deps.kernel, logger: deps.logger, today: deps.today, budget, limits, anonymousRole: deps.config.anonymousRole, authorization: authorizationOf }));
+  app.use('/export', exportRoutes({ orm: deps.orm, kernel: deps.kernel, logger: deps.logger, today: deps.today, budget, limits, slots, anonymousRole: deps.config.anonymousRole, authorization: authorizationOf }));
   // Keep these last: unknown routes and every error that reaches Express answer GraphQL-shaped JSON.
   app.use(notFound);
   app.use(jsonErrorHandler(deps.logger));
@@ -199,7 +201,7 @@ export async function createApp(deps: AppDeps) {
   const attachLive = (server: Server): Promise<LiveServer> =>
     attachLiveServer(server, {
       schema, orm: deps.orm, kernel: deps.kernel, createLoaders: (em) => createLoaders(em), anonymousRole: deps.config.anonymousRole,
-      limits, budget,
+      limits, budget, slots,
       formatError: createErrorFormatter(deps.logger), logger: deps.logger, today: deps.today, metrics,
     });
   return { app, apollo, metrics, attachLive };

@@ -39,9 +39,8 @@ const SUGGESTION = /\s*Did you mean [^?]*\?/g;
  * at most SQL_MAX_CONCURRENT_PER_REQUEST at once, and at most SQL_MAX_CONCURRENT_PER_PRINCIPAL for all of one
  * principal's requests together (src/common/request-scope.ts).
  */
-export function limitsPlugin(limits: LimitsConfig, budget: CostBudget): ApolloServerPlugin<Context> {
+export function limitsPlugin(limits: LimitsConfig, budget: CostBudget, slots: PrincipalSlots): ApolloServerPlugin<Context> {
   const estimates = new EstimateCache();
-  const slots = new PrincipalSlots(limits.maxConcurrentStatementsPerPrincipal);
   return {
     async serverWillStart() {
       return {

@@ -79,6 +79,11 @@ export interface LiveServerDeps {
   limits: LimitsConfig;
   /** The HTTP API's cost budget (src/server/limits.budget.ts): subscribing and every event spend from it. */
   budget: CostBudget;
+  /**
+   * The turns of each principal's statements (SQL_MAX_CONCURRENT_PER_PRINCIPAL), shared with its HTTP requests and
+   * exports (src/server/app.ts); default: the live server's own.
+   */
+  slots?: PrincipalSlots;
   /** The HTTP API's error formatter (src/server/errors.ts): codes, masking, logging. */
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   logger: Logger;
@@ -215,8 +220,8 @@ export async function attachLiveServer(server: Server, deps: LiveServerDeps): Pr
 
   const refuse = (socket: WebSocket, message: string) => socket.close(CLOSE_UNAUTHORIZED, closeReason(`Unauthorized: ${message}`));
 
-  /** Statements of one principal's live work at once (SQL_MAX_CONCURRENT_PER_PRINCIPAL), as for its HTTP requests. */
-  const principalSlots = new PrincipalSlots(limits.maxConcurrentStatementsPerPrincipal);
+  /** Statements of one principal's live work at once (SQL_MAX_CONCURRENT_PER_PRINCIPAL), counted with its HTTP requests'. */
+  const principalSlots = deps.slots ?? new PrincipalSlots(limits.maxConcurrentStatementsPerPrincipal);
   /** Runs `work` as one request of `key`: its id, its logger, its statements counted and taking turns. */
   const inflight = new Set<Promise<unknown>>();
   const asRequest = <T>(key: string, work: (requestId: string, log: Logger) => Promise<T>): Promise<T> => {
