@@ -1,17 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../common/context';
-import { clientError } from '../common/errors';
+import { requireVisibleUnder, underNotFound } from '../access/access.under';
 import { fromGlobalIdOf } from '../common/global-id';
 import { OrganizationType } from '../organization/organization.types';
 import { ProgressScopeEnum, ProgressType } from '../progress/progress.types';
 import { liveSourceOf, ProgressChangedEvent, type LiveMarker } from './live.types';
 
-const notFound = () => clientError('NOT_FOUND', 'No organisation with that id', { argument: 'under' });
-
-/** Fully visible to the viewer today (outside its scope, seen by name only, or unknown: not found). */
-async function visibleToday(ctx: Context, id: string): Promise<boolean> {
-  return !!(await ctx.loaders.organizations.byId.load(id)) && (await ctx.access.organization(id, ctx.today)) === 'full';
-}
 
 @Resolver(() => ProgressChangedEvent)
 export class LiveResolver {
@@ -28,7 +22,7 @@ export class LiveResolver {
       const ctx = context as Context;
       const id = fromGlobalIdOf('Organization', (args as { under: string }).under, 'under');
       const live = liveSourceOf(ctx);
-      if (!(await visibleToday(ctx, id))) throw notFound();
+      await requireVisibleUnder(ctx, id, ctx.today);
       return live.subscribe(id);
     },
   })
@@ -39,7 +33,7 @@ export class LiveResolver {
   ): ProgressChangedEvent {
     if (!marker) {
       liveSourceOf(ctx); // executed as a query (over HTTP): there is no event, say where subscriptions are served
-      throw notFound();
+      throw underNotFound();
     }
     return ProgressChangedEvent.of(marker, ctx.today);
   }
@@ -47,7 +41,7 @@ export class LiveResolver {
   @FieldResolver(() => OrganizationType, { description: 'The organisation subscribed to, read today.' })
   async organization(@Root() event: ProgressChangedEvent, @Ctx() ctx: Context): Promise<OrganizationType> {
     const row = await ctx.loaders.organizations.byId.load(event.under);
-    if (!row) throw notFound();
+    if (!row) throw underNotFound();
     return OrganizationType.from(row, event.asOf);
   }
 

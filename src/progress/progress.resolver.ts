@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { requireVisibleUnder } from '../access/access.under';
 import { DateScalar } from '../common/dates';
-import { badInput, clientError } from '../common/errors';
+import { badInput } from '../common/errors';
 import { fromGlobalIdOf } from '../common/global-id';
 import { OrganizationType } from '../organization/organization.types';
 import type { Context } from '../common/context';
@@ -35,10 +36,7 @@ export class ProgressResolver {
   ) {
     const id = fromGlobalIdOf('Organization', under, 'under');
     const date = asOf ?? ctx.today;
-    // Outside the viewer's scope on that date (or seen by name only) is the same as no such organisation.
-    if (!(await ctx.loaders.organizations.byId.load(id)) || (await ctx.access.organization(id, date)) !== 'full') {
-      throw clientError('NOT_FOUND', 'No organisation with that id', { argument: 'under' });
-    }
+    await requireVisibleUnder(ctx, id, date);
     return progressOf(ctx, id, scope ?? ProgressScopeEnum.SUBTREE, date);
   }
 
