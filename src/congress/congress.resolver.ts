@@ -1,7 +1,7 @@
 import { ROLES } from '../access/access.auth-checker';
 import { Authorized, Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { emptyConnection, PageArgs, parsePage, toConnection, toPage } from '../common/connection';
-import { DateScalar } from '../common/dates';
+import { DateScalar, isCalendarDate } from '../common/dates';
 import { badInput, UserError } from '../common/errors';
 import { fromGlobalIdOf, tryGlobalIdOf } from '../common/global-id';
 import { runMutation } from '../common/mutation';
@@ -61,7 +61,7 @@ class CongressesArgs extends PageArgs {
 async function overduePage(ctx: Context, sql: Sql, q: CongressSearch): Promise<{ rows: (CongressRow & { sortValue: string })[]; total: number } | null> {
   const { under, after } = q;
   if (q.overdue !== true || !under || q.stage || q.from || q.to || q.pilot !== null || q.risk || q.orderBy !== CongressOrderField.PLANNED_START) return null;
-  if (after && !/^\d{4}-\d{2}-\d{2}$/.test(String(after[0]))) return null;
+  if (after && !isCalendarDate(String(after[0]))) return null;
   if (q.term !== (await ctx.loaders.congresses.currentTerm()) || !(await freshOn(sql, q.date))) return null;
   const inclusive = q.underInclusive ?? false;
   const [counts, unscheduled] = await Promise.all([overdueCounts(ctx, under, inclusive, q.date, null), notScheduledCount(sql, { date: q.date, under, inclusive })]);

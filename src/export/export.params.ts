@@ -3,7 +3,7 @@ import { badInput } from '../common/errors';
 import { fromGlobalIdOf } from '../common/global-id';
 
 /** What each export takes in its query string. */
-export const EXPORT_PARAMS = {
+const EXPORT_PARAMS = {
   organizations: ['under', 'asOf'],
   congresses: ['under', 'from', 'to', 'asOf'],
 } as const;

@@ -40,13 +40,13 @@ type Format = 'csv' | 'xlsx';
  * for organisations times what their roll-up costs on the date (COST.rollupToday on today, COST.rollupPast on any other
  * date: a live aggregate, as in GraphQL). With 1,000 rows a batch: 100 points, or 1,000 for organisations on another day.
  */
-export function batchPrice(kind: ExportKind, date: string, today: string): number {
+function batchPrice(kind: ExportKind, date: string, today: string): number {
   const rollup = kind === 'organizations' ? (date === today ? COST.rollupToday : COST.rollupPast) : COST.object;
   return Math.ceil(EXPORT_BATCH_ROWS / 10) * rollup;
 }
 
 /** `attachment` with an ASCII file name (anything else becomes `_`) and the RFC 5987 UTF-8 form of the same name. */
-export function contentDisposition(name: string): string {
+function contentDisposition(name: string): string {
   const ascii = name.replace(/[^A-Za-z0-9._-]/g, '_');
   const utf8 = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;

@@ -53,7 +53,7 @@ export interface ExportCaller {
 export type Gate = (batch: number) => Promise<void>;
 
 /** A GraphQL request's context for one batch: a fresh entity manager and loaders, the caller's access. */
-export function batchContext(deps: ExportDeps, caller: ExportCaller): Context {
+function batchContext(deps: ExportDeps, caller: ExportCaller): Context {
   const em = deps.orm.em.fork();
   const loaders = createLoaders(em);
   return {

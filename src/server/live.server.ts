@@ -41,13 +41,13 @@ import { CLOSE_TRY_AGAIN_LATER, guardBackpressure, KeyCounts, refuseUpgrade, Soc
 import type { LiveContext, LiveMarker, LiveObserver } from '../live/live.types';
 
 /** The path subscriptions are served at: the API's own. */
-export const LIVE_PATH = '/graphql';
+const LIVE_PATH = '/graphql';
 /** Largest message a client may send (the HTTP API's body limit): a larger one closes the connection with 1009. */
-export const MAX_MESSAGE_BYTES = 256 * 1024;
+const MAX_MESSAGE_BYTES = 256 * 1024;
 /** Events computed at once by one instance (the rest wait their turn): a burst never takes the whole pool. */
-export const MAX_EVENTS_AT_ONCE = 4;
+const MAX_EVENTS_AT_ONCE = 4;
 /** Token look-ups at once when every connection's token is re-checked (an access change, a reconnection). */
-export const MAX_TOKEN_CHECKS_AT_ONCE = 2;
+const MAX_TOKEN_CHECKS_AT_ONCE = 2;
 /** How long closing waits for connections to close and events being computed to finish. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -61,7 +61,7 @@ const CLOSE_GRACE_MS = 1000;
  * - 1009 Message Too Big: a message over MAX_MESSAGE_BYTES;
  * - graphql-ws's own: 4400 (bad message), 4403 (never sent by this server), 4408 (no connection_init in time), ...
  */
-export const CLOSE_UNAUTHORIZED = 4401;
+const CLOSE_UNAUTHORIZED = 4401;
 export { CLOSE_TRY_AGAIN_LATER };
 
 export interface LiveServerDeps {
@@ -142,7 +142,7 @@ interface Connection {
 type Reads = Pick<Context, 'em' | 'loaders' | 'access'>;
 
 /** The Authorization value of `connectionParams` (`authorization` or `Authorization`); two that differ: malformed. */
-export function authorizationParam(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
+function authorizationParam(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
   const values = ['authorization', 'Authorization'].map((k) => params?.[k]).filter((v) => v !== undefined && v !== null);
   if (values.length === 0) return undefined;
   if (values.some((v) => typeof v !== 'string') || new Set(values).size > 1) return 'malformed';
