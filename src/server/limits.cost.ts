@@ -2,6 +2,7 @@ import {
   getArgumentValues,
   getNamedType,
   getVariableValues,
+  GraphQLError,
   isCompositeType,
   isObjectType,
   Kind,
@@ -14,6 +15,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { tooComplex } from './limits.validation';
 import { MAX_PAGE } from '../common/connection';
 import { fromGlobalId } from '../common/global-id';
 
@@ -235,4 +237,28 @@ export function costOf(schema: GraphQLSchema, document: DocumentNode, operation:
   const query: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)] };
   const cost = getComplexity({ schema, query, variables: variables ?? {}, estimators: [estimator(analysis.dated)], maxQueryNodes: MAX_COST_NODES });
   return Math.max(1, cost);
+}
+
+/**
+ * What an operation's estimate is refused for before anything runs, over HTTP or WebSocket alike: `first` out of
+ * range (BAD_USER_INPUT), more fields than the cost walk expands, or a cost over `maxCost` (QUERY_TOO_COMPLEX). Null:
+ * within the limits (or variables that do not coerce, which execution reports without reading anything).
+ */
+export function refusalOf(e: Estimate, maxCost: number, what: 'query' | 'subscription'): GraphQLError | null {
+  if (e.badPage) {
+    const { coordinate, value } = e.badPage;
+    return new GraphQLError(`"first" of ${coordinate} must be from 1 to ${MAX_PAGE} (got ${JSON.stringify(value ?? null)}).`, {
+      extensions: { code: 'BAD_USER_INPUT', argument: 'first', field: coordinate, http: { status: 400 } },
+    });
+  }
+  if (e.invalidVariables) return null;
+  if (e.requested === null) return tooComplex('nodes', `The ${what} selects more than ${MAX_COST_NODES} fields once its fragments are expanded.`, { maximum: MAX_COST_NODES });
+  if (e.requested > maxCost) {
+    const advice = what === 'query' ? 'Ask for smaller pages (first) or fewer past-date roll-ups.' : 'Select less in it.';
+    return tooComplex('cost', `The ${what} costs ${e.requested} points${what === 'subscription' ? ' per event' : ''}; at most ${maxCost} are allowed per ${what}. ${advice}`, {
+      requested: e.requested,
+      maximum: maxCost,
+    });
+  }
+  return null;
 }

@@ -2,12 +2,10 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { LimitsConfig } from '../config';
 import type { Context } from '../common/context';
-import { MAX_PAGE } from '../common/connection';
 import type { Viewer } from '../common/kernel';
 import { PrincipalSlots, requestScope } from '../common/request-scope';
 import { budgetKey, type CostBudget } from './limits.budget';
-import { estimate, EstimateCache, MAX_COST_NODES } from './limits.cost';
-import { tooComplex } from './limits.validation';
+import { estimate, EstimateCache, refusalOf } from './limits.cost';
 
 /** `extensions.cost` of every GraphQL response (GitHub's `rateLimit`, Shopify's `cost`). */
 export interface CostExtension {
@@ -64,25 +62,14 @@ export function limitsPlugin(limits: LimitsConfig, budget: CostBudget, slots: Pr
               extensions: { code: 'FORBIDDEN', http: { status: 403 } },
             });
           }
-          if (analysis.badPage) {
-            const { coordinate, value } = analysis.badPage;
-            throw new GraphQLError(`"first" of ${coordinate} must be from 1 to ${MAX_PAGE} (got ${JSON.stringify(value ?? null)}).`, {
-              extensions: { code: 'BAD_USER_INPUT', argument: 'first', field: coordinate, http: { status: 400 } },
-            });
+          const refused = refusalOf(analysis, limits.maxCostPerQuery, 'query');
+          if (analysis.invalidVariables && !refused) return; // execution refuses them without running anything
+          if (analysis.requested) {
+            cost = { requested: analysis.requested };
+            if (scope) scope.cost = { requested: analysis.requested, spent: false }; // for the metrics and the slow-request log (src/server/metrics.plugin.ts)
           }
-          if (analysis.invalidVariables) return; // execution refuses them without running anything
-          const requested = analysis.requested;
-          if (requested === null) {
-            throw tooComplex('nodes', `The query selects more than ${MAX_COST_NODES} fields once its fragments are expanded.`, { maximum: MAX_COST_NODES });
-          }
-          cost = { requested };
-          if (scope) scope.cost = { requested, spent: false }; // for the metrics and the slow-request log (src/server/metrics.plugin.ts)
-          if (requested > limits.maxCostPerQuery) {
-            throw tooComplex('cost', `The query costs ${requested} points; at most ${limits.maxCostPerQuery} are allowed per query. Ask for smaller pages (first) or fewer past-date roll-ups.`, {
-              requested,
-              maximum: limits.maxCostPerQuery,
-            });
-          }
+          if (refused) throw refused;
+          const requested = analysis.requested as number;
 
           const spent = await budget.spend(budgetKey(contextValue.viewer, scope?.clientIp), requested);
           cost = { requested, limit: budget.perMinute, remaining: spent.remaining, resetAt: spent.resetAt.toISOString() };

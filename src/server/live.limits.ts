@@ -1,9 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { WebSocket } from 'ws';
-import { MAX_PAGE } from '../common/connection';
-import { estimate, MAX_COST_NODES } from './limits.cost';
-import { tooComplex } from './limits.validation';
+import { estimate, refusalOf } from './limits.cost';
 
 /**
  * What one WebSocket client may hold of the server (src/server/live.server.ts applies them; the numbers are LimitsConfig's
@@ -125,19 +123,5 @@ export function subscriptionCost(
   maxCost: number,
 ): number | GraphQLError {
   const e = estimate(schema, document, operation, variables ?? undefined, today);
-  if (e.badPage) {
-    const { coordinate, value } = e.badPage;
-    return new GraphQLError(`"first" of ${coordinate} must be from 1 to ${MAX_PAGE} (got ${JSON.stringify(value ?? null)}).`, {
-      extensions: { code: 'BAD_USER_INPUT', argument: 'first', field: coordinate },
-    });
-  }
-  if (e.invalidVariables) return 1;
-  if (e.requested === null) return tooComplex('nodes', `The subscription selects more than ${MAX_COST_NODES} fields once its fragments are expanded.`, { maximum: MAX_COST_NODES });
-  if (e.requested > maxCost) {
-    return tooComplex('cost', `The subscription costs ${e.requested} points per event; at most ${maxCost} are allowed per operation. Select less in it.`, {
-      requested: e.requested,
-      maximum: maxCost,
-    });
-  }
-  return Math.max(1, e.requested);
+  return refusalOf(e, maxCost, 'subscription') ?? Math.max(1, e.requested ?? 1);
 }
