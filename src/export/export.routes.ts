@@ -1,15 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import express from 'express';
-import { GraphQLError } from 'graphql';
 import { authenticateRequest } from '../access/access.authenticate';
 import { createAccess } from '../access/access.scope';
 import type { LimitsConfig } from '../config';
-import { clientError, type ErrorCode } from '../common/errors';
+import { clientError } from '../common/errors';
 import type { Role } from '../common/kernel';
 import { requestScope, type PrincipalSlots } from '../common/request-scope';
 import { sqlOf } from '../common/sql';
 import { createLoaders } from '../server/context';
-import { errorBody } from '../server/errors';
 import { budgetKey, type CostBudget } from '../server/limits.budget';
 import { COST } from '../server/limits.cost';
 import { rateLimited, refuseWhileSpent } from '../server/limits.plugin';
@@ -55,21 +53,6 @@ function contentDisposition(name: string): string {
 function fileName(kind: ExportKind, code: string, p: ExportParams, format: Format): string {
   const window = kind === 'congresses' && (p.from || p.to) ? `-${p.from ?? 'start'}_${p.to ?? 'end'}` : '';
   return `${kind}-${code}${window}-${p.date}.${format}`;
-}
-
-const STATUS: Partial<Record<ErrorCode, number>> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, RATE_LIMITED: 429 };
-
-/**
- * A deliberate refusal (a GraphQLError with a code) as /graphql answers it: its status and headers (401 with
- * WWW-Authenticate, 429 with Retry-After), `{"errors": [{"message", "extensions": {"code", …}}]}`. Anything else goes
- * on to the app's JSON error handler (a database outage 503, a masked 500).
- */
-function refusal(err: unknown, res: express.Response): boolean {
-  if (!(err instanceof GraphQLError) || typeof err.extensions.code !== 'string') return false;
-  const { code, http, ...extensions } = err.extensions as { code: ErrorCode; http?: { status?: number; headers?: Map<string, string> } } & Record<string, unknown>;
-  for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
-  res.status(http?.status ?? STATUS[code] ?? 400).json(errorBody(code, err.message, extensions));
-  return true;
 }
 
 const notFound = (date: string) => clientError('NOT_FOUND', `No organisation with that id in the tree on ${date}.`, { argument: 'under' });
@@ -168,14 +151,12 @@ async function serve(deps: ExportRouteDeps, kind: ExportKind, format: Format, re
       log.info({ export: kind, format, ms: Math.round(performance.now() - started) }, 'export stopped: the client went away');
       return;
     }
-    if (!res.headersSent) {
-      if (refusal(err, res)) return;
-    } else {
+    if (res.headersSent) {
       // The file is incomplete: cut the connection (no final chunk) so the client cannot take it for a whole file.
       log.error({ err, export: kind, format }, 'export failed while streaming; connection closed');
       (res as ServerResponse).destroy();
       return;
     }
-    throw err;
+    throw err; // a refusal answers as /graphql would, an outage 503, anything else a masked 500 (jsonErrorHandler)
   }
 }

@@ -105,10 +105,15 @@ export const notFound: RequestHandler = (_req, res) => {
   res.status(404).json(errorBody('NOT_FOUND', 'No such resource: the API is at /graphql.'));
 };
 
+const REFUSAL_STATUS: Partial<Record<ErrorCode, number>> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, RATE_LIMITED: 429 };
+
 /**
  * Whatever error reaches Express (a body the JSON parser refused, a failing route): a GraphQL-shaped JSON body with
- * the right status, never Express's HTML page, a stack or a path, whatever NODE_ENV says. A 4xx keeps its status;
- * a database outage is a 503 with `Retry-After`; anything else is a masked 500 logged with the request id.
+ * the right status, never Express's HTML page, a stack or a path, whatever NODE_ENV says. A deliberate refusal of a
+ * route (a GraphQLError with a code: an unknown token, a spent budget, a bad parameter) answers as /graphql does —
+ * its status and headers (401 with WWW-Authenticate, 429 with Retry-After) and `{"errors": [{message, extensions}]}`;
+ * another 4xx keeps its status; a database outage is a 503 with `Retry-After`; anything else is a masked 500 logged
+ * with the request id.
  */
 export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -118,6 +123,12 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) {
       log.error({ err }, 'error after the response started; connection closed');
       req.socket.destroy();
+      return;
+    }
+    if (err instanceof GraphQLError && typeof err.extensions.code === 'string') {
+      const { code, http, ...extensions } = err.extensions as { code: ErrorCode; http?: { status?: number; headers?: Map<string, string> } } & Record<string, unknown>;
+      for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
+      res.status(http?.status ?? REFUSAL_STATUS[code] ?? 400).json(errorBody(code, err.message, extensions));
       return;
     }
     const e = (err && typeof err === 'object' ? err : {}) as HttpishError;
