@@ -25,6 +25,8 @@ export const opt = (name: string, fallback: string) => {
 export const ORGS = Number(opt('orgs', '100000'));
 const DURATION = Number(opt('duration', '10'));
 export const PORT = Number(opt('port', '4555'));
+/** `--only limits` or `--only write`: that scenario alone, printed and not written to the results (while working on it). */
+const ONLY = opt('only', '');
 export const ROOT_DIR = path.resolve(__dirname, '../..');
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = `daihoi_bench_${ORGS}`;
@@ -220,6 +222,10 @@ async function main() {
 
     const rows: Row[] = [];
     const dashBody = JSON.stringify({ query: DASHBOARD, variables: { root: rootId } });
+    if (ONLY) {
+      await onlyScenario(ONLY, { main, rootId, viewer, dashBody, makePrincipal, servers });
+      return;
+    }
     for (let i = 0; i < 20; i++) await post(main, viewer, DASHBOARD, { root: rootId }); // warm up
     for (let i = 0; i < 5; i++) await post(uncached, viewer, DASHBOARD, { root: rootId });
 
@@ -301,7 +307,9 @@ async function main() {
     const floorP50 = floor[Math.floor(floor.length / 2)];
     const drift = await findDrift(sqlOfClient(client), 10);
     await client.end();
-    const rss = Math.max(...servers.map((s) => peakRss(s.pid!)));
+    const rssEach = servers.map((s) => peakRss(s.pid!));
+    const rss = Math.max(...rssEach);
+    console.log(`peak RSS per server (production, uncached, limits): ${rssEach.map((b) => `${(b / 1048576).toFixed(0)} MiB`).join(', ')}`);
 
     const small = path.join(ROOT_DIR, 'bench/results/1000.json');
     const smallStatements = ORGS !== 1000 && fs.existsSync(small) ? ((JSON.parse(fs.readFileSync(small, 'utf8')) as { dashboardStatements?: number }).dashboardStatements ?? null) : null;
@@ -427,6 +435,31 @@ export async function writerSetup(makePrincipal: (name: string, role: string, sc
     list.push({ token: await makePrincipal(`bench editor ${i} ${Date.now()}`, 'EDITOR', committee.id), at: 0, congresses });
   }
   return { list, next: 0 };
+}
+
+/** One scenario alone (`--only`), its rows printed. */
+async function onlyScenario(
+  name: string,
+  ctx: { main: Api; rootId: string; viewer: string; dashBody: string; makePrincipal: (name: string, role: string, scope: string) => Promise<string>; servers: ChildProcess[] },
+) {
+  const rows: Row[] = [];
+  if (name === 'limits') {
+    const limits = await limitsScenario(ctx.rootId, ctx.viewer, ctx.servers);
+    rows.push(rowOf(`dashboard at ${LIMITS_DASHBOARD_RATE}/s, quiet (limits server)`, 1, limits.quiet, null));
+    rows.push(rowOf(`dashboard at ${LIMITS_DASHBOARD_RATE}/s beside a client at its budget`, 1, limits.loaded, null));
+    rows.push(rowOf(`heavy client (${limits.primed} spent first; then ${limits.refused} refused, ${limits.served} served)`, 8, limits.heavy, null));
+  } else if (name === 'write') {
+    const writers = await writerSetup(ctx.makePrincipal);
+    const main = ctx.main;
+    let userErrors = 0;
+    const [writes, during] = await Promise.all([
+      measured(main, () => cannon(main, null, { connections: WRITERS, duration: DURATION, requests: advanceRequests(writers, () => userErrors++) })),
+      cannon(main, ctx.viewer, { connections: 8, duration: DURATION, body: ctx.dashBody }),
+    ]);
+    rows.push(rowOf(`write (congressAdvance, ${WRITERS} EDITORs)`, WRITERS, writes.result, writes.statements, userErrors));
+    rows.push(rowOf('dashboard during writes', 8, during, null));
+  } else throw new Error(`--only ${name}: limits or write`);
+  for (const r of rows) console.log(`${r.scenario}: p50 ${r.p50} ms, p97.5 ${r.p97_5} ms, ${r.rps}/s, errors ${r.errors}, SQL ${r.statements ?? '-'}`);
 }
 
 /**

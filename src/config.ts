@@ -51,8 +51,19 @@ export interface LimitsConfig {
   maxConcurrentStatements: number;
   /** SQL_MAX_CONCURRENT_PER_PRINCIPAL: statements of all one principal's requests (one client address, anonymous) at once. */
   maxConcurrentStatementsPerPrincipal: number;
+  /**
+   * SQL_MAX_CONCURRENT_PAST_DATE: statements of requests reading roll-ups on a past date, of all principals together,
+   * at once (taken in rounds between principals; 0: no such lane).
+   */
+  maxConcurrentPastDateStatements: number;
   /** STATEMENT_TIMEOUT_MS: PostgreSQL cancels a statement of the API's pool running longer (0: never). */
   statementTimeoutMs: number;
+  /**
+   * SQL_PARALLEL_WORKERS: PostgreSQL's parallel workers one statement of the API's pool may use
+   * (`max_parallel_workers_per_gather`; -1: the server's own setting). 0: each statement on one core, so one costly
+   * read cannot take every core.
+   */
+  parallelWorkersPerStatement: number;
   /** REDIS_URL: the budget is shared through Redis by every instance; unset: each instance counts in memory. */
   redisUrl: string | undefined;
   /** Prefix of the budget's Redis keys (instances sharing a budget share it). */
@@ -82,7 +93,9 @@ export const DEFAULT_LIMITS: LimitsConfig = Object.freeze({
   costBudgetPerMinute: 20_000,
   maxConcurrentStatements: 3,
   maxConcurrentStatementsPerPrincipal: 4,
+  maxConcurrentPastDateStatements: 1,
   statementTimeoutMs: 5000,
+  parallelWorkersPerStatement: 0,
   redisUrl: undefined,
   redisKeyPrefix: 'daihoi:cost',
   liveMaxConnections: 2000,
@@ -115,7 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = str(name);
     if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
       problems.push(`${name}=${JSON.stringify(raw)} must be an integer from ${min} to ${max}`);
       return fallback;
     }
@@ -170,7 +183,9 @@ export function loadConfig(env: Env = process.env): Config {
     costBudgetPerMinute: int('COST_BUDGET_PER_MINUTE', DEFAULT_LIMITS.costBudgetPerMinute, 1, 1_000_000_000),
     maxConcurrentStatements: int('SQL_MAX_CONCURRENT_PER_REQUEST', DEFAULT_LIMITS.maxConcurrentStatements, 1, 200),
     maxConcurrentStatementsPerPrincipal: int('SQL_MAX_CONCURRENT_PER_PRINCIPAL', DEFAULT_LIMITS.maxConcurrentStatementsPerPrincipal, 1, 200),
+    maxConcurrentPastDateStatements: int('SQL_MAX_CONCURRENT_PAST_DATE', DEFAULT_LIMITS.maxConcurrentPastDateStatements, 0, 200),
     statementTimeoutMs: int('STATEMENT_TIMEOUT_MS', DEFAULT_LIMITS.statementTimeoutMs, 0, 3_600_000),
+    parallelWorkersPerStatement: int('SQL_PARALLEL_WORKERS', DEFAULT_LIMITS.parallelWorkersPerStatement, -1, 64),
     redisUrl,
     redisKeyPrefix: DEFAULT_LIMITS.redisKeyPrefix,
     liveMaxConnections: int('LIVE_MAX_CONNECTIONS', DEFAULT_LIMITS.liveMaxConnections, 1, 1_000_000),

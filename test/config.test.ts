@@ -106,3 +106,27 @@ describe('live updates limits (LIVE_*)', () => {
     ]);
   });
 });
+
+describe('SQL fairness settings', () => {
+  it('have defaults: past-date reads one statement at a time in all, no parallel workers per statement', () => {
+    expect(loadConfig({}).limits).toMatchObject({ maxConcurrentPastDateStatements: 1, parallelWorkersPerStatement: 0 });
+  });
+
+  it('are read from the environment (0: no past-date lane; -1: the server’s own parallel workers)', () => {
+    expect(loadConfig({ SQL_MAX_CONCURRENT_PAST_DATE: '0', SQL_PARALLEL_WORKERS: '-1' }).limits).toMatchObject({
+      maxConcurrentPastDateStatements: 0,
+      parallelWorkersPerStatement: -1,
+    });
+  });
+
+  it('refuses values out of range, each named', () => {
+    let error: unknown;
+    try {
+      loadConfig({ SQL_MAX_CONCURRENT_PAST_DATE: '-1', SQL_PARALLEL_WORKERS: 'all' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.split('=')[0])).toEqual(['SQL_MAX_CONCURRENT_PAST_DATE', 'SQL_PARALLEL_WORKERS']);
+  });
+});

@@ -1,12 +1,14 @@
 import { Client } from 'pg';
-import { StatementSlots } from '../src/common/request-scope';
+import { FairTurns, StatementSlots } from '../src/common/request-scope';
 import { startTestApp, type TestApp } from './support/harness';
 import { withDatabase } from './support/databases';
 import { smallTree } from './support/trees';
 
 /**
  * Limits on SQL per request (src/common/request-scope.ts, src/database/orm.ts): at most SQL_MAX_CONCURRENT_PER_REQUEST
- * statements of one request at once, writes unaffected; statements past STATEMENT_TIMEOUT_MS cancelled.
+ * statements of one request at once, SQL_MAX_CONCURRENT_PER_PRINCIPAL of one principal's requests, and
+ * SQL_MAX_CONCURRENT_PAST_DATE of every principal's past-date reads; writes unaffected; statements past
+ * STATEMENT_TIMEOUT_MS cancelled.
  */
 
 const TODAY = '2026-11-27';
@@ -18,8 +20,9 @@ describe('SQL per request: concurrent statements and the statement timeout', () 
   let timed: TestApp;
   const admin = () => process.env.DAIHOI_TEST_ADMIN_URL as string;
   beforeAll(async () => {
-    capped = await startTestApp({ today: TODAY, limits: { maxConcurrentStatements: 1 } });
-    loose = await startTestApp({ today: TODAY, limits: { maxConcurrentStatements: 4 } });
+    // WIDE reads a past date: no past-date lane here, so that only the per-request cap is seen.
+    capped = await startTestApp({ today: TODAY, limits: { maxConcurrentStatements: 1, maxConcurrentPastDateStatements: 0 } });
+    loose = await startTestApp({ today: TODAY, limits: { maxConcurrentStatements: 4, maxConcurrentPastDateStatements: 0 } });
     timed = await startTestApp({ today: TODAY, limits: { statementTimeoutMs: 1000 } });
     for (const app of [capped, loose, timed]) await app.tree(smallTree('S'));
   });
@@ -94,7 +97,7 @@ describe('SQL per request: concurrent statements and the statement timeout', () 
 
   it('one principal’s requests together run at most SQL_MAX_CONCURRENT_PER_PRINCIPAL statements at once; another principal is not held back', async () => {
     // No response cache: identical requests would share one execution (src/cache/response-cache.ts).
-    const app = await startTestApp({ today: TODAY, limits: { maxConcurrentStatements: 3, maxConcurrentStatementsPerPrincipal: 2 }, responseCacheMb: 0 });
+    const app = await startTestApp({ today: TODAY, limits: { maxConcurrentStatements: 3, maxConcurrentStatementsPerPrincipal: 2, maxConcurrentPastDateStatements: 0 }, responseCacheMb: 0 });
     try {
       await app.tree(smallTree('S'));
       const root = (await app.gql('{ organization(code: "S-TW") { id } }')).body.data.organization.id;
@@ -121,6 +124,55 @@ describe('SQL per request: concurrent statements and the statement timeout', () 
     }
   });
 
+  it('past-date reads of every principal together run at most SQL_MAX_CONCURRENT_PAST_DATE statements at once; today’s reads are not held back', async () => {
+    const app = await startTestApp({ today: TODAY, limits: { maxConcurrentStatements: 3, maxConcurrentStatementsPerPrincipal: 4, maxConcurrentPastDateStatements: 1 }, responseCacheMb: 0 });
+    try {
+      await app.tree(smallTree('S'));
+      const root = (await app.gql('{ organization(code: "S-TW") { id } }')).body.data.organization.id;
+      const others = [await app.principal('ADMIN', null, { name: 'second admin' }), await app.principal('ADMIN', null, { name: 'third admin' })];
+      const TODAYS = WIDE.replace('asOf: "2025-06-01"', '');
+      expect(TODAYS).not.toContain('asOf');
+      const lock = await lockTables(app);
+      let pending: ReturnType<TestApp['gql']>[] = [];
+      let seenPast: number;
+      let seenWithToday: number;
+      try {
+        // Two principals' past-date reads (3 statements each at once otherwise): one statement at a time in all.
+        pending = [app.gql(WIDE, { root }), app.gql(WIDE, { root }), app.gql(WIDE, { root }, { as: others[0] })];
+        seenPast = await mostWaiting(app, lock.pid, 2);
+        // A read of today by a third principal takes its own turns beside them.
+        pending.push(app.gql(TODAYS, { root }, { as: others[1] }));
+        seenWithToday = await mostWaiting(app, lock.pid, 4);
+      } finally {
+        await lock.release();
+      }
+      for (const res of await Promise.all(pending)) expect(res.body.errors).toBeUndefined();
+      expect(seenPast).toBe(1);
+      expect(seenWithToday).toBeGreaterThan(1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('FairTurns gives turns in rounds between keys: a key with many waiting gets one turn per round', async () => {
+    const turns = new FairTurns(1);
+    const order: string[] = [];
+    const gates = new Map<string, () => void>();
+    const run = (key: string, label: string) =>
+      turns.run(key, async () => {
+        order.push(label);
+        await new Promise<void>((r) => gates.set(label, r));
+      });
+    const all = [run('a', 'a1'), run('a', 'a2'), run('a', 'a3'), run('b', 'b1'), run('c', 'c1'), run('b', 'b2')];
+    for (let i = 0; i < all.length; i++) {
+      await new Promise((r) => setImmediate(r));
+      gates.get(order[order.length - 1])!();
+    }
+    await Promise.all(all);
+    // a1 was running when the rest queued: b and c come before a's second turn, then round after round.
+    expect(order).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3']);
+  });
+
   it('keeps writes working: a mutation (statements in its transaction do not queue) under a cap of 1', async () => {
     const id = (await capped.gql('{ organization(code: "S-MA") { id } }')).body.data.organization.id;
     const { body } = await capped.gql('mutation($input: OrganizationUpdateInput!) { organizationUpdate(input: $input) { organization { name version } userErrors { code } } }', {
@@ -141,6 +193,18 @@ describe('SQL per request: concurrent statements and the statement timeout', () 
     expect(res.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }) })]);
     const again = await timed.gql('{ organization(code: "S-TW") { name } }');
     expect(again.body).toMatchObject({ data: { organization: { name: 'Ban Chấp hành S' } } });
+  });
+
+  it('the pool’s connections run each statement without parallel workers (SQL_PARALLEL_WORKERS=0), as configured otherwise', async () => {
+    const setting = async (app: TestApp) =>
+      ((await app.orm.em.fork().getConnection().execute('show max_parallel_workers_per_gather')) as { max_parallel_workers_per_gather: string }[])[0].max_parallel_workers_per_gather;
+    expect(await setting(capped)).toBe('0');
+    const two = await startTestApp({ today: TODAY, limits: { parallelWorkersPerStatement: 2 } });
+    try {
+      expect(await setting(two)).toBe('2');
+    } finally {
+      await two.close();
+    }
   });
 
   it('StatementSlots lets `max` run at once, the rest in order', async () => {

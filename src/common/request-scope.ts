@@ -65,17 +65,83 @@ export class StatementSlots implements Turns {
 }
 
 /**
+ * Turns shared by every principal, given out in rounds: when one frees, it goes to the principal that has waited
+ * since the last round, not to whoever queued most. So a client with many requests waiting gets one turn per round,
+ * like a client with one.
+ */
+export class FairTurns {
+  private running = 0;
+  /** Waiting principals in round order, each with its waiters in arrival order. */
+  private readonly waiting = new Map<string, (() => void)[]>();
+  constructor(readonly max: number) {}
+
+  async run<T>(key: string, statement: () => Promise<T>): Promise<T> {
+    if (this.running >= this.max) {
+      await new Promise<void>((resolve) => {
+        const queue = this.waiting.get(key);
+        if (queue) queue.push(resolve);
+        else this.waiting.set(key, [resolve]);
+      });
+    } else this.running++;
+    try {
+      return await statement();
+    } finally {
+      this.passOn(key);
+    }
+  }
+
+  /** `done`: the key whose turn just ended; it goes after every other key waiting. */
+  private passOn(done: string): void {
+    const own = this.waiting.get(done);
+    if (own && this.waiting.size > 1) {
+      this.waiting.delete(done);
+      this.waiting.set(done, own);
+    }
+    const first = this.waiting.entries().next();
+    if (first.done) {
+      this.running--;
+      return;
+    }
+    const [key, queue] = first.value;
+    const next = queue.shift()!;
+    this.waiting.delete(key); // served this round: to the back of the next one, if it still waits
+    if (queue.length) this.waiting.set(key, queue);
+    next(); // the turn passes on: `running` stays the same
+  }
+
+  /** Principals waiting for a turn. */
+  get queued(): number {
+    return this.waiting.size;
+  }
+}
+
+/** What a request's statements are: ordinary, or past-date roll-ups (the costly kind, which take the past-date lane too). */
+export type Lane = 'ordinary' | 'past';
+
+/**
  * Slots per principal (its budget key): however many requests one client sends at once, its statements outside
  * transactions hold at most `max` pooled connections together, so the others always find some. An entry lives while
- * it is in use.
+ * it is in use. Requests that read roll-ups on a past date (each may make PostgreSQL work for seconds on a large tree)
+ * also take turns, after their principal's, in one lane for the whole process with `pastMax` turns (0: no lane),
+ * shared fairly between principals (FairTurns): however many clients ask for the past, they keep at most `pastMax`
+ * of the database's cores busy with it, and today's reads and the writes have the rest.
  */
 export class PrincipalSlots {
   private readonly slots = new Map<string, StatementSlots>();
-  constructor(readonly max: number) {}
+  private readonly past: FairTurns | null;
+  constructor(
+    readonly max: number,
+    pastMax = 0,
+  ) {
+    this.past = pastMax > 0 ? new FairTurns(pastMax) : null;
+  }
 
-  /** The slots of a request of principal `key`: its own `perRequest`, within the principal's. */
-  forRequest(key: string, perRequest: number): StatementSlots {
-    return new StatementSlots(perRequest, { run: (statement) => this.run(key, statement) });
+  /** The slots of a request of principal `key`: its own `perRequest`, within the principal's (and the past-date lane's). */
+  forRequest(key: string, perRequest: number, lane: Lane = 'ordinary'): StatementSlots {
+    const past = lane === 'past' ? this.past : null;
+    return new StatementSlots(perRequest, {
+      run: (statement) => this.run(key, past ? () => past.run(key, statement) : statement),
+    });
   }
 
   private async run<T>(key: string, statement: () => Promise<T>): Promise<T> {
@@ -90,6 +156,11 @@ export class PrincipalSlots {
 
   get size(): number {
     return this.slots.size;
+  }
+
+  /** Principals waiting for a turn in the past-date lane. */
+  get pastQueued(): number {
+    return this.past?.queued ?? 0;
   }
 }
 

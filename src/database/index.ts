@@ -62,7 +62,7 @@ export async function openDatabase(config: Config, logger: Logger, today: () => 
       // Requests run on a pool whose statements PostgreSQL cancels past STATEMENT_TIMEOUT_MS; migrations and the seed
       // above ran on connections without it (a migration may legitimately take longer).
       const setup = orm;
-      orm = await initOrm(url, { poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs, logger, statementTimeoutMs: config.limits.statementTimeoutMs });
+      orm = await initOrm(url, { poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs, logger, statementTimeoutMs: config.limits.statementTimeoutMs, parallelWorkers: config.limits.parallelWorkersPerStatement });
       kernel = createAppKernel(orm, { logger, metrics: opts.metrics });
       await setup.close(true);
     }

@@ -28,8 +28,14 @@ function knexLog(logger: Logger) {
  * `statementTimeoutMs`: PostgreSQL cancels any statement of this pool that runs longer (SQLSTATE 57014; the API answers
  * SERVICE_UNAVAILABLE, src/server/unavailable.ts). It is a setting each connection starts with (node-postgres's
  * `statement_timeout` startup parameter), so it costs no statement. Omitted or 0: no timeout (tools, migrations).
+ * `parallelWorkers`: `max_parallel_workers_per_gather` of this pool's connections, likewise set at start-up (omitted
+ * or -1: the server's setting).
  */
-export async function initOrm(url: string, opts: { poolMax: number; logger: Logger; acquireTimeoutMs?: number; statementTimeoutMs?: number }): Promise<MikroORM> {
+export async function initOrm(
+  url: string,
+  opts: { poolMax: number; logger: Logger; acquireTimeoutMs?: number; statementTimeoutMs?: number; parallelWorkers?: number },
+): Promise<MikroORM> {
+  const options = ['-c jit=off', ...(opts.parallelWorkers !== undefined && opts.parallelWorkers >= 0 ? [`-c max_parallel_workers_per_gather=${opts.parallelWorkers}`] : [])].join(' ');
   const orm = await MikroORM.init({
     ...baseConfig,
     clientUrl: url,
@@ -37,7 +43,7 @@ export async function initOrm(url: string, opts: { poolMax: number; logger: Logg
     // Instants as Dates, calendar dates as "YYYY-MM-DD", for the ORM's statements and raw ones alike.
     driverOptions: {
       // jit off: the API's statements are short or index-led; JIT compilation added seconds to the large ones.
-      connection: { types: pgTypeParsers(), options: '-c jit=off', ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}) },
+      connection: { types: pgTypeParsers(), options, ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}) },
       log: knexLog(opts.logger),
     },
     logger: (msg) => opts.logger.debug(msg),

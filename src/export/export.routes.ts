@@ -95,9 +95,10 @@ async function serve(deps: ExportRouteDeps, kind: ExportKind, format: Format, re
     if (!under || !placed || seen !== 'full') throw notFound(params.date);
 
     // The statements of a batch take turns as a GraphQL request's do: SQL_MAX_CONCURRENT_PER_REQUEST, within the
-    // principal's SQL_MAX_CONCURRENT_PER_PRINCIPAL for all its requests together.
+    // principal's SQL_MAX_CONCURRENT_PER_PRINCIPAL for all its requests together, and on a past date in the
+    // past-date lane (SQL_MAX_CONCURRENT_PAST_DATE).
     const key = budgetKey(viewer, scope?.clientIp);
-    if (scope) scope.statementSlots = deps.slots.forRequest(key, deps.limits.maxConcurrentStatements);
+    if (scope) scope.statementSlots = deps.slots.forRequest(key, deps.limits.maxConcurrentStatements, params.date === today ? 'ordinary' : 'past');
     const price = batchPrice(kind, params.date, today);
     const table: Table = kind === 'organizations' ? ORGANIZATION_TABLE : CONGRESS_TABLE;
     const headers = () => {

@@ -92,8 +92,9 @@ export async function createApp(deps: AppDeps) {
   // With the response cache: the current term and its calendar read once per data version (src/cache/versioned-memo.ts).
   const memo = new VersionedMemo();
   const budget = createBudget({ perMinute: limits.costBudgetPerMinute, redisUrl: limits.redisUrl, keyPrefix: limits.redisKeyPrefix, logger: deps.logger });
-  // One principal's statements take turns across its GraphQL requests, exports and live events together.
-  const slots = new PrincipalSlots(limits.maxConcurrentStatementsPerPrincipal);
+  // One principal's statements take turns across its GraphQL requests, exports and live events together; past-date
+  // reads of every principal also share one lane.
+  const slots = new PrincipalSlots(limits.maxConcurrentStatementsPerPrincipal, limits.maxConcurrentPastDateStatements);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: deps.config.introspection,

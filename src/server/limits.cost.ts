@@ -60,6 +60,8 @@ const isWrapper = (typeName: string) => WRAPPER_TYPES.has(typeName) || typeName.
 export interface Analysis {
   /** Roll-up field nodes read on a date other than today (own `asOf` or inherited). */
   dated: Set<FieldNode>;
+  /** The operation reads a roll-up on a past date: a dated roll-up, or a `timeline`. */
+  pastDate: boolean;
   /** The first connection whose `first` is outside 1..MAX_PAGE (literal or variable). */
   badPage: { coordinate: string; value: unknown } | null;
   /** The operation selects `__schema` or `__type`. */
@@ -75,7 +77,7 @@ export interface Analysis {
  * marked dated: the cost errs on the high side.
  */
 export function analyse(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined, today: string): Analysis {
-  const out: Analysis = { dated: new Set(), badPage: null, introspection: false, invalidVariables: false };
+  const out: Analysis = { dated: new Set(), pastDate: false, badPage: null, introspection: false, invalidVariables: false };
   const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
   if (coercion.errors) {
     out.invalidVariables = true;
@@ -110,6 +112,7 @@ export function analyse(schema: GraphQLSchema, document: DocumentNode, operation
         const own = ownDate(coordinate, args);
         const here = own === undefined ? dated : own !== null && own !== today;
         if (here && ROLLUPS.has(coordinate)) out.dated.add(selection);
+        if ((here && ROLLUPS.has(coordinate)) || coordinate === 'Progress.timeline') out.pastDate = true;
         const type = getNamedType(field.type);
         if (selection.selectionSet && isCompositeType(type)) walk(selection.selectionSet, type, here);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -189,13 +192,15 @@ export interface Estimate {
   introspection: boolean;
   badPage: Analysis['badPage'];
   invalidVariables: boolean;
+  /** It reads roll-ups on a past date: its statements take the past-date lane (SQL_MAX_CONCURRENT_PAST_DATE). */
+  pastDate: boolean;
   /** The cost (at least 1); null: the fragments expand past MAX_COST_NODES; 0: not computed (refused earlier). */
   requested: number | null;
 }
 
 export function estimate(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined, today: string): Estimate {
   const analysis = analyse(schema, document, operation, variables, today);
-  const out: Estimate = { introspection: analysis.introspection, badPage: analysis.badPage, invalidVariables: analysis.invalidVariables, requested: 0 };
+  const out: Estimate = { introspection: analysis.introspection, badPage: analysis.badPage, invalidVariables: analysis.invalidVariables, pastDate: analysis.pastDate, requested: 0 };
   if (analysis.badPage || analysis.invalidVariables) return out;
   try {
     out.requested = costOf(schema, document, operation, variables, analysis);

@@ -34,8 +34,9 @@ const SUGGESTION = /\s*Did you mean [^?]*\?/g;
  *    known, before parsing (`refuseWhileSpent`, called by the request's context).
  * Depth, aliases, directives and tokens are checked earlier, in parsing and validation (src/server/limits.validation.ts).
  * Every response that gets as far as parsing carries `extensions.cost`. While it runs, the request's statements outside a transaction take turns,
- * at most SQL_MAX_CONCURRENT_PER_REQUEST at once, and at most SQL_MAX_CONCURRENT_PER_PRINCIPAL for all of one
- * principal's requests together (src/common/request-scope.ts).
+ * at most SQL_MAX_CONCURRENT_PER_REQUEST at once, at most SQL_MAX_CONCURRENT_PER_PRINCIPAL for all of one
+ * principal's requests together, and, when it reads roll-ups on a past date, at most SQL_MAX_CONCURRENT_PAST_DATE for
+ * every principal's past-date reads together, in rounds between principals (src/common/request-scope.ts).
  */
 export function limitsPlugin(limits: LimitsConfig, budget: CostBudget, slots: PrincipalSlots): ApolloServerPlugin<Context> {
   const estimates = new EstimateCache();
@@ -49,14 +50,15 @@ export function limitsPlugin(limits: LimitsConfig, budget: CostBudget, slots: Pr
     },
     async requestDidStart({ contextValue }) {
       const scope = requestScope.getStore();
-      if (scope) scope.statementSlots = slots.forRequest(budgetKey(contextValue.viewer, scope.clientIp), limits.maxConcurrentStatements);
+      const key = budgetKey(contextValue.viewer, scope?.clientIp);
+      if (scope) scope.statementSlots = slots.forRequest(key, limits.maxConcurrentStatements);
       const hide = hidesSchema(contextValue.viewer);
       let cost: CostExtension = { requested: 0 };
       return {
         async didResolveOperation({ schema, document, operation, request, queryHash }) {
           if (!operation) return;
-          const key = `${queryHash}|${operation.name?.value ?? ''}|${contextValue.today}|${JSON.stringify(request.variables ?? {})}`;
-          const analysis = estimates.get(key, () => estimate(schema, document, operation, request.variables, contextValue.today));
+          const estimateKey = `${queryHash}|${operation.name?.value ?? ''}|${contextValue.today}|${JSON.stringify(request.variables ?? {})}`;
+          const analysis = estimates.get(estimateKey, () => estimate(schema, document, operation, request.variables, contextValue.today));
           if (analysis.introspection && hide) {
             throw new GraphQLError('Introspection is not open to public clients: the schema is published at /schema.graphql.', {
               extensions: { code: 'FORBIDDEN', http: { status: 403 } },
@@ -71,10 +73,12 @@ export function limitsPlugin(limits: LimitsConfig, budget: CostBudget, slots: Pr
           if (refused) throw refused;
           const requested = analysis.requested as number;
 
-          const spent = await budget.spend(budgetKey(contextValue.viewer, scope?.clientIp), requested);
+          const spent = await budget.spend(key, requested);
           cost = { requested, limit: budget.perMinute, remaining: spent.remaining, resetAt: spent.resetAt.toISOString() };
           if (!spent.granted) throw rateLimited(budget, spent.resetAt);
           if (scope) scope.cost = { requested, spent: true };
+          // Nothing has run yet: a past-date read's statements take the past-date lane too.
+          if (scope && analysis.pastDate) scope.statementSlots = slots.forRequest(key, limits.maxConcurrentStatements, 'past');
         },
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;

@@ -76,7 +76,7 @@ export async function startTestApp(
   const template = await ensureTemplate(adminUrl);
   await adminQuery(adminUrl, `create database ${database} template ${template}`);
   const dbUrl = withDatabase(adminUrl, database);
-  const orm = await initOrm(dbUrl, { poolMax: 10, logger: silentLogger, acquireTimeoutMs: opts.acquireTimeoutMs, statementTimeoutMs: limits.statementTimeoutMs });
+  const orm = await initOrm(dbUrl, { poolMax: 10, logger: silentLogger, acquireTimeoutMs: opts.acquireTimeoutMs, statementTimeoutMs: limits.statementTimeoutMs, parallelWorkers: limits.parallelWorkersPerStatement });
   let today = opts.today ?? '2026-11-27';
   // One app's metrics, shared by its server and its kernel (as src/main.ts wires them).
   const metrics = new Metrics();
