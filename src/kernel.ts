@@ -4,7 +4,7 @@ import { createAccessConsumer } from './access/access.consumer';
 import { createAuditConsumer } from './audit/audit.consumer';
 import { silentLogger, type Logger } from './common/log';
 import { createNotifyConsumer } from './live/live.notify';
-import { lockTree } from './organization/organization.lock';
+import { lockTree, treeLockSql } from './organization/organization.lock';
 import { createProgressConsumer } from './progress/progress.consumer';
 
 /**
@@ -38,5 +38,5 @@ export function appConsumers(opts: { observer?: WriteObserver } = {}): JournalCo
 }
 
 export function createAppKernel(orm: { em: EntityManager }, opts: { logger?: Logger; metrics?: WriteObserver } = {}): Kernel {
-  return createKernel(orm, appConsumers({ observer: opts.metrics }), { treeLock: lockTree, logger: opts.logger ?? silentLogger });
+  return createKernel(orm, appConsumers({ observer: opts.metrics }), { treeLock: lockTree, treeLockSql, logger: opts.logger ?? silentLogger });
 }

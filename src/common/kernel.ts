@@ -48,6 +48,17 @@ export interface TxMeta {
 
 export type TreeLockMode = 'shared' | 'exclusive';
 
+export interface TransactionOptions {
+  /** Shared unless said. */
+  treeLock?: TreeLockMode;
+  /**
+   * The work takes the tree lock in its first statement (`Tx.takeTreeLock`), one round trip fewer: for a work whose
+   * first statement is its own SQL (never the ORM's). Until taken, any `tx.sql` statement takes it first; a work that
+   * ends without it taken fails (rolls back).
+   */
+  treeLockInFirstStatement?: boolean;
+}
+
 export interface Tx {
   /** The SQL helper (`?` placeholders, see src/common/sql.ts), bound to this transaction. */
   readonly sql: Sql;
@@ -72,6 +83,12 @@ export interface Tx {
    * whatever else the process is busy with. Nothing is read back.
    */
   atCommit(text: string, params?: readonly unknown[]): void;
+  /**
+   * The tree lock, when the transaction left it to the work's first statement (`treeLockInFirstStatement`): a SQL
+   * expression taking it, which that statement must evaluate before it locks any row (a `materialized` CTE its locking
+   * part depends on). Null when it is taken already (or there is none). Asking marks it taken.
+   */
+  takeTreeLock(): string | null;
 }
 
 export interface JournalConsumer {
@@ -89,7 +106,7 @@ export type TxMetaInput = Partial<TxMeta> & { operation: string; today: string }
 
 export interface Kernel {
   /** One transaction: tree lock (shared by default) first, then `work`, consumers' beforeCommit, COMMIT, afterCommit. */
-  withTransaction<T>(meta: TxMetaInput, work: (tx: Tx) => Promise<T>, opts?: { treeLock?: TreeLockMode }): Promise<T>;
+  withTransaction<T>(meta: TxMetaInput, work: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
 }
 
 export interface KernelOptions {
@@ -98,6 +115,8 @@ export interface KernelOptions {
    * organisation tree's lock: src/organization/organization.lock.ts, passed in by the composition root).
    */
   treeLock?: (sql: Sql, mode: TreeLockMode) => Promise<void>;
+  /** The same lock as a SQL expression, for a work that takes it in its first statement (`treeLockInFirstStatement`). */
+  treeLockSql?: (mode: TreeLockMode) => string;
   /** Where failures after COMMIT are reported. */
   logger?: Logger;
 }
@@ -109,13 +128,28 @@ class Transaction implements Tx {
   private readonly batch: Statement[] = [];
   /** No change may start: one is being written (changes do not nest), or the work is over. */
   private busy: string | null = null;
+  /** The tree lock left to the work's first statement, until taken. */
+  private pendingTreeLock: string | null;
 
   constructor(
     readonly em: EntityManager,
     readonly meta: TxMeta,
     private readonly consumers: readonly JournalConsumer[],
+    pendingTreeLock: string | null = null,
   ) {
-    this.sql = sqlOf(em);
+    this.pendingTreeLock = pendingTreeLock;
+    const sql = sqlOf(em);
+    this.sql = async <T>(text: string, params?: readonly unknown[]) => {
+      const lock = this.takeTreeLock();
+      if (lock) await sql(`select ${lock}`);
+      return sql<T>(text, params);
+    };
+  }
+
+  takeTreeLock(): string | null {
+    const lock = this.pendingTreeLock;
+    this.pendingTreeLock = null;
+    return lock;
   }
 
   change<T>(change: DomainChange, write: () => Promise<T>): Promise<T>;
@@ -153,6 +187,7 @@ class Transaction implements Tx {
    * written now, behind the consumers' back: refused (the transaction rolls back).
    */
   async close(): Promise<void> {
+    if (this.pendingTreeLock) throw new Error(`${this.meta.operation}: the tree lock left to its first statement was never taken`);
     const uow = this.em.getUnitOfWork();
     uow.computeChangeSets();
     const unrecorded = uow.getChangeSets();
@@ -187,9 +222,12 @@ export function createKernel(orm: { em: EntityManager }, consumers: JournalConsu
       const attempt = async () => {
         let tx: Transaction | undefined;
         const value = await orm.em.fork().transactional(async (tem) => {
-          tx = new Transaction(tem as EntityManager, meta, consumers);
-          // First of all: changes that reshape the tree exclude every other change; the rest run side by side.
-          await options.treeLock?.(tx.sql, opts.treeLock ?? 'shared');
+          // First of all: changes that reshape the tree exclude every other change; the rest run side by side. Either
+          // now, or in the work's first statement when it says it takes it there.
+          const mode = opts.treeLock ?? 'shared';
+          const inFirst = opts.treeLockInFirstStatement && options.treeLockSql ? options.treeLockSql(mode) : null;
+          tx = new Transaction(tem as EntityManager, meta, consumers, inFirst);
+          if (!inFirst) await options.treeLock?.(tx.sql, mode);
           const out = await work(tx);
           await tx.close();
           return out;

@@ -4,7 +4,7 @@ import { emptyConnection, PageArgs, parsePage, toConnection, toPage } from '../c
 import { DateScalar, isCalendarDate } from '../common/dates';
 import { badInput, UserError } from '../common/errors';
 import { fromGlobalIdOf, tryGlobalIdOf } from '../common/global-id';
-import { runMutation } from '../common/mutation';
+import { loadForPayload, runMutation } from '../common/mutation';
 import { sqlOf, type Sql } from '../common/sql';
 import type { Context } from '../common/context';
 import { RiskKind } from '../risk/risk.enums';
@@ -151,7 +151,10 @@ export class CongressResolver {
   async congressAdvance(@Arg('input') input: CongressAdvanceInput, @Ctx() ctx: Context): Promise<CongressAdvancePayload> {
     const id = tryGlobalIdOf('Congress', input.id);
     if (!id) return { userErrors: [invalidId('id')] };
-    const { result, userErrors } = await runMutation(ctx, 'congressAdvance', (tx) => advanceCongress(tx, { ...input, id, effectiveOn: input.effectiveOn ?? ctx.today }, ctx.today));
+    const { result, userErrors } = await runMutation(ctx, 'congressAdvance', (tx) => advanceCongress(tx, { ...input, id, effectiveOn: input.effectiveOn ?? ctx.today }, ctx.today), {
+      treeLockInFirstStatement: true,
+    });
+    await loadForPayload(ctx, result?.organizationId);
     return { congress: payload(result, ctx.today), userErrors };
   }
 

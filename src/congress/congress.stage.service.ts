@@ -1,11 +1,11 @@
 import { inputField, UserErrorException } from '../common/errors';
 import type { Tx } from '../common/kernel';
 import { CongressStage, isHeld, rank } from './congress.enums';
-import { fieldsOf, flushCongress, recordEvent, rereadCongress } from './congress.change';
+import { fieldsOf, flushCongress, recordEvent, rereadCongress, writeStageChange } from './congress.change';
 import { lastMainStage } from './congress.history';
-import { eventsOf, type CongressRow } from './congress.repository';
+import type { CongressRow } from './congress.repository';
 import { replan } from './congress.plans';
-import { checkDates, checkEffective, cleanChangeTexts, lastEventDate, loadForChange, lockCongress } from './congress.validate';
+import { checkDates, checkEffective, cleanChangeTexts, lastEventDate, loadForChange, lockCongressWithEvents } from './congress.validate';
 
 /** Moving a congress along its stages: advance (or back, with a reason), postpone. In the caller's transaction. */
 
@@ -32,13 +32,13 @@ export interface CongressPostponeCommand {
 }
 
 /**
- * Moves along the main line. Forward (skipping is allowed and recorded) to any stage but HELD, which needs the
+ * Moves along the main line. In few round trips (the common write): the tree lock, the row lock and the history in one
+ * statement (the caller lets it take the tree lock: `treeLockInFirstStatement`), the event, the row and its reading
+ * back in another. Forward (skipping is allowed and recorded) to any stage but HELD, which needs the
  * results (congressRecordResult); back only with a reason. From POSTPONED, resumes at or after the interrupted stage.
  */
 export async function advanceCongress(tx: Tx, cmd: CongressAdvanceCommand, today: string): Promise<CongressRow> {
-  const { sql } = tx;
-  const congress = await lockCongress(tx, cmd.id, cmd.version);
-  const before = fieldsOf(congress);
+  const { congress, events } = await lockCongressWithEvents(tx, cmd.id, cmd.version);
   const { values: text, errors } = cleanChangeTexts(cmd);
   if (errors.length) throw new UserErrorException(errors);
   if (congress.stage === CongressStage.SUPERSEDED) throw UserErrorException.of('SUPERSEDED', 'This congress was superseded by a restructuring.', f('id'));
@@ -48,7 +48,6 @@ export async function advanceCongress(tx: Tx, cmd: CongressAdvanceCommand, today
   if (cmd.stage === CongressStage.HELD) {
     throw UserErrorException.of('RESULT_REQUIRED', 'Record the congress with congressRecordResult (dates, delegates, committee).', f('stage'));
   }
-  const events = await eventsOf(sql, [congress.id]);
   const base = congress.stage === CongressStage.POSTPONED ? lastMainStage(events) : congress.stage;
   if (cmd.stage === CongressStage.RESULTS_CONFIRMED && !isHeld(base)) {
     throw UserErrorException.of('NOT_ALLOWED', 'Results can be confirmed only after the congress is held.', f('stage'));
@@ -61,14 +60,9 @@ export async function advanceCongress(tx: Tx, cmd: CongressAdvanceCommand, today
     throw UserErrorException.of('REASON_REQUIRED', `Going back from ${base} to ${cmd.stage} needs a reason.`, f('reason'));
   }
   checkEffective(cmd.effectiveOn, today, { scheduledOn: congress.scheduledOn, last: events.length ? events[events.length - 1].effectiveOn : null });
-  if (backward && isHeld(base) && !isHeld(cmd.stage)) {
-    congress.heldStart = null;
-    congress.heldEnd = null;
-  }
+  const clearHeld = backward && isHeld(base) && !isHeld(cmd.stage);
   const note = [text.reason, text.note].filter(Boolean).join(' — ') || null;
-  await recordEvent(tx, congress, cmd.stage, cmd.effectiveOn, text.actor, note);
-  await flushCongress(tx, congress, before, { kind: 'CongressStageChanged', effectiveOn: cmd.effectiveOn });
-  return rereadCongress(tx, congress.id);
+  return writeStageChange(tx, congress, { to: cmd.stage, effectiveOn: cmd.effectiveOn, actor: text.actor, note, clearHeld });
 }
 
 export async function postponeCongress(tx: Tx, cmd: CongressPostponeCommand, today: string): Promise<CongressRow> {

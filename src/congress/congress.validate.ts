@@ -7,7 +7,7 @@ import { organizationsByIds } from '../organization/organization.repository';
 import type { OrganizationLevel } from '../organization/organization.levels';
 import { Congress } from './congress.entity';
 import { lengthInDays } from './congress.history';
-import { calendarsOf, eventsOf } from './congress.repository';
+import { calendarsOf, CONGRESS_COLUMNS, eventsOf, type CongressEventRow, type CongressRow } from './congress.repository';
 
 /** The checks the congress commands share: dates, free texts, the lock and the version the client read. */
 
@@ -51,6 +51,35 @@ export async function lockCongress(tx: Tx, id: string, version: number): Promise
     throw UserErrorException.of('STALE_VERSION', `The congress changed since you read it (version ${congress.version}, you sent ${version}).`, f('version'));
   }
   return congress;
+}
+
+/**
+ * lockCongress and what a stage change reads next, in one statement (one round trip): the row as the API returns it
+ * (the journal's before and after are taken from it; it is written with SQL, not through the ORM), its history, and
+ * first of all the tree lock when the transaction left it to this statement (Tx.takeTreeLock). The history is read in
+ * the statement's snapshot, the row as locked: they differ only when another transaction changed the congress while
+ * this one waited for its lock, and every such change raises the version, so the version check refuses it then.
+ */
+export async function lockCongressWithEvents(tx: Tx, id: string, version: number): Promise<{ congress: CongressRow; events: CongressEventRow[] }> {
+  const treeLock = tx.takeTreeLock();
+  const [row] = await tx.sql<CongressRow & { events: (Omit<CongressEventRow, 'recordedAt'> & { recordedAt: string })[] }>(
+    `${treeLock ? `with tree_lock as materialized (select ${treeLock})` : ''}
+     select ${CONGRESS_COLUMNS},
+            coalesce((select json_agg(json_build_object('congressId', e.congress_id, 'fromStage', e.from_stage, 'toStage', e.to_stage,
+                                                        'effectiveOn', e.effective_on, 'actor', e.actor, 'note', e.note, 'recordedAt', e.recorded_at)
+                                      order by e.effective_on, e.id)
+                        from congress_event e where e.congress_id = c.id), '[]') as events
+       from congress c
+      where c.id = ? ${treeLock ? 'and exists (select 1 from tree_lock)' : ''}
+        for update of c`,
+    [id],
+  );
+  if (!row) throw UserErrorException.of('NOT_FOUND', 'No such congress.', f('id'));
+  if (row.version !== version) {
+    throw UserErrorException.of('STALE_VERSION', `The congress changed since you read it (version ${row.version}, you sent ${version}).`, f('version'));
+  }
+  const { events, ...congress } = row;
+  return { congress, events: events.map((e) => ({ ...e, recordedAt: new Date(e.recordedAt) })) };
 }
 
 /** The effective date of the congress's last recorded change, if any. */

@@ -10,5 +10,10 @@ const TREE_LOCK = 727_001;
  * same order.
  */
 export async function lockTree(sql: Sql, mode: TreeLockMode): Promise<void> {
-  await sql(mode === 'exclusive' ? 'select pg_advisory_xact_lock(?)' : 'select pg_advisory_xact_lock_shared(?)', [TREE_LOCK]);
+  await sql(`select ${treeLockSql(mode)}`);
+}
+
+/** The same lock as a SQL expression, for a statement that takes it before anything else (Tx.takeTreeLock). */
+export function treeLockSql(mode: TreeLockMode): string {
+  return `${mode === 'exclusive' ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared'}(${TREE_LOCK})`;
 }
