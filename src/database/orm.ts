@@ -35,6 +35,8 @@ export async function initOrm(
   url: string,
   opts: { poolMax: number; logger: Logger; acquireTimeoutMs?: number; statementTimeoutMs?: number; parallelWorkers?: number },
 ): Promise<MikroORM> {
+  // A `host` parameter (`?host=/var/run/postgresql`: a Unix socket's directory) is node-postgres's, not MikroORM's.
+  const socketHost = new URL(url).searchParams.get('host');
   const options = ['-c jit=off', ...(opts.parallelWorkers !== undefined && opts.parallelWorkers >= 0 ? [`-c max_parallel_workers_per_gather=${opts.parallelWorkers}`] : [])].join(' ');
   const orm = await MikroORM.init({
     ...baseConfig,
@@ -43,7 +45,7 @@ export async function initOrm(
     // Instants as Dates, calendar dates as "YYYY-MM-DD", for the ORM's statements and raw ones alike.
     driverOptions: {
       // jit off: the API's statements are short or index-led; JIT compilation added seconds to the large ones.
-      connection: { types: pgTypeParsers(), options, ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}) },
+      connection: { types: pgTypeParsers(), options, ...(socketHost ? { host: socketHost } : {}), ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}) },
       log: knexLog(opts.logger),
     },
     logger: (msg) => opts.logger.debug(msg),
