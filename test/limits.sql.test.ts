@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { FairTurns, StatementSlots } from '../src/common/request-scope';
+import { parseMetrics, total } from '../bench/metrics';
 import { startTestApp, type TestApp } from './support/harness';
 import { withDatabase } from './support/databases';
 import { smallTree } from './support/trees';
@@ -136,10 +137,14 @@ describe('SQL per request: concurrent statements and the statement timeout', () 
       let pending: ReturnType<TestApp['gql']>[] = [];
       let seenPast: number;
       let seenWithToday: number;
+      let lane = 0;
       try {
         // Two principals' past-date reads (3 statements each at once otherwise): one statement at a time in all.
         pending = [app.gql(WIDE, { root }), app.gql(WIDE, { root }), app.gql(WIDE, { root }, { as: others[0] })];
         seenPast = await mostWaiting(app, lock.pid, 2);
+        // The others wait in the lane, and operators see them (GET /metrics).
+        const scrape = parseMetrics(await (await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${app.adminToken}` } })).text());
+        lane = total(scrape, 'daihoi_sql_past_date_waiting');
         // A read of today by a third principal takes its own turns beside them.
         pending.push(app.gql(TODAYS, { root }, { as: others[1] }));
         seenWithToday = await mostWaiting(app, lock.pid, 4);
@@ -148,6 +153,7 @@ describe('SQL per request: concurrent statements and the statement timeout', () 
       }
       for (const res of await Promise.all(pending)) expect(res.body.errors).toBeUndefined();
       expect(seenPast).toBe(1);
+      expect(lane).toBeGreaterThanOrEqual(2); // each of the three requests has statements ready: all but one wait
       expect(seenWithToday).toBeGreaterThan(1);
     } finally {
       await app.close();

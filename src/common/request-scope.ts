@@ -73,11 +73,14 @@ export class FairTurns {
   private running = 0;
   /** Waiting principals in round order, each with its waiters in arrival order. */
   private readonly waiting = new Map<string, (() => void)[]>();
+  /** Waiters of every key together. */
+  private count = 0;
   constructor(readonly max: number) {}
 
   async run<T>(key: string, statement: () => Promise<T>): Promise<T> {
     if (this.running >= this.max) {
       await new Promise<void>((resolve) => {
+        this.count++;
         const queue = this.waiting.get(key);
         if (queue) queue.push(resolve);
         else this.waiting.set(key, [resolve]);
@@ -104,14 +107,15 @@ export class FairTurns {
     }
     const [key, queue] = first.value;
     const next = queue.shift()!;
+    this.count--;
     this.waiting.delete(key); // served this round: to the back of the next one, if it still waits
     if (queue.length) this.waiting.set(key, queue);
     next(); // the turn passes on: `running` stays the same
   }
 
-  /** Principals waiting for a turn. */
+  /** Statements waiting for a turn, of every principal. */
   get queued(): number {
-    return this.waiting.size;
+    return this.count;
   }
 }
 
@@ -158,7 +162,7 @@ export class PrincipalSlots {
     return this.slots.size;
   }
 
-  /** Principals waiting for a turn in the past-date lane. */
+  /** Statements waiting for a turn in the past-date lane. */
   get pastQueued(): number {
     return this.past?.queued ?? 0;
   }

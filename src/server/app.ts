@@ -95,6 +95,7 @@ export async function createApp(deps: AppDeps) {
   // One principal's statements take turns across its GraphQL requests, exports and live events together; past-date
   // reads of every principal also share one lane.
   const slots = new PrincipalSlots(limits.maxConcurrentStatementsPerPrincipal, limits.maxConcurrentPastDateStatements);
+  metrics.watchPastDateLane(() => slots.pastQueued);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: deps.config.introspection,

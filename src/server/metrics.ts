@@ -64,6 +64,7 @@ export class Metrics implements WriteObserver {
   private cacheBytes: () => number = () => 0;
   private readonly acquire: Histogram;
   private liveOpen: () => number = () => 0;
+  private pastWaiting: () => number = () => 0;
   private readonly liveEvents: Counter;
   private readonly liveReconnects: Counter;
 
@@ -153,6 +154,14 @@ export class Metrics implements WriteObserver {
         cacheBytes.set(this.cacheBytes());
       },
     });
+    const pastWaiting: Gauge = new Gauge({
+      name: 'daihoi_sql_past_date_waiting',
+      help: 'Statements of past-date reads waiting for a turn in the past-date lane (SQL_MAX_CONCURRENT_PAST_DATE).',
+      registers,
+      collect: () => {
+        pastWaiting.set(this.pastWaiting());
+      },
+    });
     const liveOpen: Gauge = new Gauge({
       name: 'daihoi_live_subscriptions',
       help: 'Open GraphQL subscriptions (live updates over WebSocket, src/live).',
@@ -215,6 +224,11 @@ export class Metrics implements WriteObserver {
   /** The response cache's size, read at each scrape. */
   watchCache(bytes: () => number): void {
     this.cacheBytes = bytes;
+  }
+
+  /** Statements waiting in the past-date lane, read at each scrape. */
+  watchPastDateLane(waiting: () => number): void {
+    this.pastWaiting = waiting;
   }
 
   /** Open subscriptions, read at each scrape (src/server/live.server.ts). */
