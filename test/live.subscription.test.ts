@@ -1,5 +1,5 @@
 import http, { type Server } from 'node:http';
-import type { GraphQLObjectType } from 'graphql';
+import { parse, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
@@ -14,6 +14,7 @@ import { createApp } from '../src/server/app';
 import { createLoaders } from '../src/server/context';
 import { createErrorFormatter } from '../src/server/errors';
 import { createBudget, type CostBudget } from '../src/server/limits.budget';
+import { subscriptionCost } from '../src/server/live.limits';
 import { approve, recordHeld, schedule, type CongressRef } from './support/congress';
 import { adminQuery } from './support/databases';
 import { globalId, startTestApp, type TestApp } from './support/harness';
@@ -227,6 +228,18 @@ describe('the schema', () => {
     const schema = await buildAppSchema();
     const unselected = (type: string) => Object.keys((schema.getType(type) as GraphQLObjectType).getFields()).filter((f) => !new RegExp(`\\b${f}\\b`).test(SUBSCRIPTION));
     expect({ Subscription: unselected("Subscription"), ProgressChangedEvent: unselected("ProgressChangedEvent") }).toEqual({ Subscription: [], ProgressChangedEvent: [] });
+  });
+});
+
+describe('pricing', () => {
+  it('a subscription whose events read a roll-up on a past date takes the past-date lane; one of today does not', async () => {
+    const schema = await buildAppSchema();
+    const priced = (text: string) => {
+      const document = parse(text);
+      return subscriptionCost(schema, document, document.definitions[0] as OperationDefinitionNode, { under: 'x' }, '2026-11-27', 1000);
+    };
+    expect(priced('subscription($under: ID!) { progressChanged(under: $under) { progress { held } } }')).toMatchObject({ lane: 'ordinary' });
+    expect(priced('subscription($under: ID!) { progressChanged(under: $under) { organization { progress(asOf: "2025-06-01") { held } } } }')).toMatchObject({ lane: 'past' });
   });
 });
 

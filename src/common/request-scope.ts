@@ -126,7 +126,7 @@ export type Lane = 'ordinary' | 'past';
  * Slots per principal (its budget key): however many requests one client sends at once, its statements outside
  * transactions hold at most `max` pooled connections together, so the others always find some. An entry lives while
  * it is in use. Requests that read roll-ups on a past date (each may make PostgreSQL work for seconds on a large tree)
- * also take turns, after their principal's, in one lane for the whole process with `pastMax` turns (0: no lane),
+ * also take turns, before their principal's, in one lane for the whole process with `pastMax` turns (0: no lane),
  * shared fairly between principals (FairTurns): however many clients ask for the past, they keep at most `pastMax`
  * of the database's cores busy with it, and today's reads and the writes have the rest.
  */
@@ -143,8 +143,10 @@ export class PrincipalSlots {
   /** The slots of a request of principal `key`: its own `perRequest`, within the principal's (and the past-date lane's). */
   forRequest(key: string, perRequest: number, lane: Lane = 'ordinary'): StatementSlots {
     const past = lane === 'past' ? this.past : null;
+    // The lane first, then the principal's turn: a statement waiting in the lane holds none of its principal's turns,
+    // so the principal's reads of today go on meanwhile.
     return new StatementSlots(perRequest, {
-      run: (statement) => this.run(key, past ? () => past.run(key, statement) : statement),
+      run: (statement) => (past ? past.run(key, () => this.run(key, statement)) : this.run(key, statement)),
     });
   }
 

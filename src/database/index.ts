@@ -58,14 +58,19 @@ export async function openDatabase(config: Config, logger: Logger, today: () => 
       logger.info({ outcome }, 'BOOTSTRAP_TOKEN: ADMIN principal ensured');
     }
     if (embedded && config.seedDemo) demoTokens = await issueDemo(kernel, today());
-    if (config.limits.statementTimeoutMs > 0) {
-      // Requests run on a pool whose statements PostgreSQL cancels past STATEMENT_TIMEOUT_MS; migrations and the seed
-      // above ran on connections without it (a migration may legitimately take longer).
-      const setup = orm;
-      orm = await initOrm(url, { poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs, logger, statementTimeoutMs: config.limits.statementTimeoutMs, parallelWorkers: config.limits.parallelWorkersPerStatement });
-      kernel = createAppKernel(orm, { logger, metrics: opts.metrics });
-      await setup.close(true);
-    }
+    // Requests run on a pool of their own, whose statements PostgreSQL cancels past STATEMENT_TIMEOUT_MS and which
+    // use at most SQL_PARALLEL_WORKERS parallel workers each; migrations and the seed above ran on connections with
+    // neither (a migration may legitimately take longer, or use the server's parallelism).
+    const setup = orm;
+    orm = await initOrm(url, {
+      poolMax: config.dbPoolMax,
+      acquireTimeoutMs: config.dbAcquireTimeoutMs,
+      logger,
+      statementTimeoutMs: config.limits.statementTimeoutMs,
+      parallelWorkers: config.limits.parallelWorkersPerStatement,
+    });
+    kernel = createAppKernel(orm, { logger, metrics: opts.metrics });
+    await setup.close(true);
   } catch (err) {
     await orm?.close(true).catch(() => undefined);
     await embedded?.stop();

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { WebSocket } from 'ws';
+import type { Lane } from '../common/request-scope';
 import { estimate, refusalOf } from './limits.cost';
 
 /**
@@ -110,9 +111,10 @@ export function guardBackpressure(socket: WebSocket, maxBytes: number, onSlow: (
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /**
- * A subscription's cost (src/server/limits.cost.ts, the HTTP API's model), or the error refusing it: `first` out of
- * range (BAD_USER_INPUT), more fields than the cost walk expands or over `maxCost` (QUERY_TOO_COMPLEX). Variables that
- * do not coerce cost 1: the subscribe step reports them without reading anything.
+ * A subscription's cost (src/server/limits.cost.ts, the HTTP API's model) and whether its events read roll-ups on a
+ * past date (their statements then take the past-date lane), or the error refusing it: `first` out of range
+ * (BAD_USER_INPUT), more fields than the cost walk expands or over `maxCost` (QUERY_TOO_COMPLEX). Variables that do not
+ * coerce cost 1: the subscribe step reports them without reading anything.
  */
 export function subscriptionCost(
   schema: GraphQLSchema,
@@ -121,7 +123,7 @@ export function subscriptionCost(
   variables: Record<string, unknown> | undefined,
   today: string,
   maxCost: number,
-): number | GraphQLError {
+): { requested: number; lane: Lane } | GraphQLError {
   const e = estimate(schema, document, operation, variables ?? undefined, today);
-  return refusalOf(e, maxCost, 'subscription') ?? Math.max(1, e.requested ?? 1);
+  return refusalOf(e, maxCost, 'subscription') ?? { requested: Math.max(1, e.requested ?? 1), lane: e.pastDate ? 'past' : 'ordinary' };
 }

@@ -29,7 +29,7 @@ import type { Context } from '../common/context';
 import { clientError } from '../common/errors';
 import type { Kernel, Role, Viewer } from '../common/kernel';
 import { requestLogger, type Logger } from '../common/log';
-import { PrincipalSlots, requestScope, StatementSlots } from '../common/request-scope';
+import { PrincipalSlots, requestScope, StatementSlots, type Lane } from '../common/request-scope';
 import { sqlOf } from '../common/sql';
 import { budgetKey, type CostBudget, type Spent } from './limits.budget';
 import { rateLimited } from './limits.plugin';
@@ -224,10 +224,10 @@ export async function attachLiveServer(server: Server, deps: LiveServerDeps): Pr
   const principalSlots = deps.slots ?? new PrincipalSlots(limits.maxConcurrentStatementsPerPrincipal);
   /** Runs `work` as one request of `key`: its id, its logger, its statements counted and taking turns. */
   const inflight = new Set<Promise<unknown>>();
-  const asRequest = <T>(key: string, work: (requestId: string, log: Logger) => Promise<T>): Promise<T> => {
+  const asRequest = <T>(key: string, lane: Lane | undefined, work: (requestId: string, log: Logger) => Promise<T>): Promise<T> => {
     const requestId = crypto.randomUUID();
     const log = requestLogger(logger, { requestId });
-    const statementSlots = principalSlots.forRequest(key, limits.maxConcurrentStatements);
+    const statementSlots = principalSlots.forRequest(key, limits.maxConcurrentStatements, lane);
     const running = requestScope.run({ requestId, logger: log, statements: 0, statementSlots }, () => work(requestId, log));
     inflight.add(running);
     const forget = () => inflight.delete(running);
@@ -248,7 +248,7 @@ export async function attachLiveServer(server: Server, deps: LiveServerDeps): Pr
     if (known) return known;
     stats.tokenChecks++;
     const check: Promise<Viewer | null> = tokenTurns
-      .run(() => asRequest('live:token-checks', () => authenticateHeader(header)))
+      .run(() => asRequest('live:token-checks', undefined, () => authenticateHeader(header)))
       .catch((err: unknown) => {
         if (isUnauthenticated(err)) return null;
         if (round.get(header) === check) round.delete(header); // an outage: the next one asks again
@@ -325,7 +325,7 @@ export async function attachLiveServer(server: Server, deps: LiveServerDeps): Pr
   /** One event: the token re-checked, the operation executed with a fresh context; null: the connection was refused. */
   const deliver = (conn: Connection, args: ExecutionArgs, marker: LiveMarker, cost: Record<string, unknown>) =>
     eventTurns.run(() =>
-      asRequest(conn.key, async (requestId, log): Promise<{ result: FormattedExecutionResult; outage: boolean; gone: boolean } | null> => {
+      asRequest(conn.key, lanes.get(args.document), async (requestId, log): Promise<{ result: FormattedExecutionResult; outage: boolean; gone: boolean } | null> => {
         stats.events++;
         const today = deps.today();
         let result: FormattedExecutionResult;
@@ -440,6 +440,8 @@ export async function attachLiveServer(server: Server, deps: LiveServerDeps): Pr
 
   /** Each subscription's cost, by its own parsed document (set when it subscribes). */
   const costs = new WeakMap<DocumentNode, number>();
+  /** Past-date subscriptions' events take the past-date lane (SQL_MAX_CONCURRENT_PAST_DATE). */
+  const lanes = new WeakMap<DocumentNode, Lane>();
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -483,7 +485,7 @@ export async function attachLiveServer(server: Server, deps: LiveServerDeps): Pr
         const ip = ctx.extra.request.socket.remoteAddress ?? 'unknown';
         let viewer: Viewer;
         try {
-          viewer = await asRequest(`connect:${ip}`, () => authenticateHeader(header));
+          viewer = await asRequest(`connect:${ip}`, undefined, () => authenticateHeader(header));
         } catch (err) {
           if (isUnauthenticated(err)) {
             refuse(socket, (err as GraphQLError).message);
@@ -533,8 +535,9 @@ export async function attachLiveServer(server: Server, deps: LiveServerDeps): Pr
           return [clientError('BAD_USER_INPUT', 'Only subscriptions are served over WebSocket: send queries and mutations to POST /graphql.')];
         }
         // Priced like a query, before anything is read: over the cap refused, else spent from the principal's budget.
-        const requested = subscriptionCost(deps.schema, document, operation, payload.variables ?? undefined, deps.today(), limits.maxCostPerQuery);
-        if (requested instanceof GraphQLError) return [requested];
+        const priced = subscriptionCost(deps.schema, document, operation, payload.variables ?? undefined, deps.today(), limits.maxCostPerQuery);
+        if (priced instanceof GraphQLError) return [priced];
+        const { requested, lane } = priced;
         const until = budget.refusedUntil(conn.key);
         if (until) return [rateLimited(budget, until)];
         const spent = await budget.spend(conn.key, requested);
@@ -551,13 +554,14 @@ export async function attachLiveServer(server: Server, deps: LiveServerDeps): Pr
           return [clientError('UNAUTHENTICATED', 'The token is unknown, revoked or expired.')];
         }
         costs.set(document, requested);
+        lanes.set(document, lane);
         return { schema: deps.schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       async subscribe(args) {
         const conn = connections.get(args.contextValue as WsContext);
         if (!conn) return { errors: [clientError('UNAUTHENTICATED', 'The connection is not authenticated')] };
         const requested = costs.get(args.document) ?? 1;
-        return asRequest(conn.key, async (requestId, log) => {
+        return asRequest(conn.key, lanes.get(args.document), async (requestId, log) => {
           try {
             // The subscribe step (the scope check of `under`) with a context of its own, as a query would have.
             const today = deps.today();
