@@ -357,6 +357,7 @@ async function main() {
       rows,
       dashboardStatements: dashStatements,
       peakRssBytes: rss,
+      peakRssBytesPerServer: { production: rssEach[0], uncached: rssEach[1], limits: rssEach[2] ?? null },
       floorP50Ms: floorP50,
       pool: { maxUsed: poolUsed, maxPending: poolPending },
       drift: drift.length,

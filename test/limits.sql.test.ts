@@ -165,6 +165,48 @@ describe('SQL per request: concurrent statements and the statement timeout', () 
     }
   });
 
+  it('a request whose client leaves while it waits for a turn runs no statement when the turn comes (CLIENT_CLOSED in /metrics)', async () => {
+    const app = await startTestApp({ today: TODAY, limits: { maxConcurrentStatements: 1, maxConcurrentPastDateStatements: 1 }, responseCacheMb: 0 });
+    try {
+      await app.tree(smallTree('S'));
+      const root = (await app.gql('{ organization(code: "S-TW") { id } }')).body.data.organization.id;
+      const other = await app.principal('ADMIN', null, { name: 'leaving admin' });
+      const scrape = async () => parseMetrics(await (await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${app.adminToken}` } })).text());
+      const closed = (m: ReturnType<typeof parseMetrics>) => total(m, 'daihoi_graphql_requests_total', { outcome: 'CLIENT_CLOSED' });
+      const before = await scrape();
+      const lock = await lockTables(app);
+      const leaving = new AbortController();
+      let first: ReturnType<TestApp['gql']>;
+      let abandoned: Promise<unknown>;
+      try {
+        first = app.gql(WIDE, { root }); // takes the lane, then waits on the lock
+        await mostWaiting(app, lock.pid, 1);
+        abandoned = fetch(`${app.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${other}` },
+          body: JSON.stringify({ query: WIDE, variables: { root } }),
+          signal: leaving.signal,
+        }).catch((err: Error) => err.name);
+        // It waits in the lane behind the first; then its client leaves.
+        for (let i = 0; i < 100 && total(await scrape(), 'daihoi_sql_past_date_waiting') < 1; i++) await new Promise((r) => setTimeout(r, 20));
+        leaving.abort();
+        expect(await abandoned!).toBe('AbortError');
+        await new Promise((r) => setTimeout(r, 100));
+      } finally {
+        await lock.release();
+      }
+      expect((await first!).body.errors).toBeUndefined();
+      let after = await scrape();
+      for (let i = 0; i < 100 && closed(after) === closed(before); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        after = await scrape();
+      }
+      expect(closed(after) - closed(before)).toBe(1);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('FairTurns gives turns in rounds between keys: a key with many waiting gets one turn per round', async () => {
     const turns = new FairTurns(1);
     const order: string[] = [];

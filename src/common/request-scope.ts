@@ -18,6 +18,19 @@ export interface RequestScope {
   startedAt?: number;
   /** The operation's cost once computed (src/server/limits.plugin.ts); `spent`: taken from the caller's budget. */
   cost?: { requested: number; spent: boolean };
+  /** The client closed its connection before the response was sent (src/server/app.ts): its statements are not run. */
+  clientGone?: () => boolean;
+}
+
+/** The outcome of a request whose client left before it ran a statement (never seen by a client; counted in /metrics). */
+export const CLIENT_CLOSED = 'CLIENT_CLOSED';
+
+/** Thrown instead of running a statement for a client that has gone: the work it waited its turn for is of no use. */
+export class ClientGone extends Error {
+  constructor() {
+    super('The client closed its connection: the request was abandoned before its next statement.');
+    this.name = 'ClientGone';
+  }
 }
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();
@@ -171,11 +184,15 @@ export class PrincipalSlots {
 }
 
 /**
- * Runs a statement of the current request in its turn (see StatementSlots). A statement inside a transaction does not
+ * Runs a statement of the current request in its turn (see StatementSlots), unless its client has gone by then. A statement inside a transaction does not
  * wait: its transaction already holds its connection, and making it queue behind the request's reads (which may be
  * waiting for a connection) could deadlock the request against itself.
  */
 export function inStatementSlot<T>(inTransaction: boolean, statement: () => Promise<T>): Promise<T> {
-  const slots = inTransaction ? undefined : requestScope.getStore()?.statementSlots;
-  return slots ? slots.run(statement) : statement();
+  const scope = requestScope.getStore();
+  const slots = inTransaction ? undefined : scope?.statementSlots;
+  if (!slots) return statement();
+  // A turn may come long after it was asked for (the past-date lane): a request whose client has gone meanwhile stops
+  // there instead of making PostgreSQL work for nobody.
+  return slots.run(() => (scope?.clientGone?.() ? Promise.reject(new ClientGone()) : statement()));
 }

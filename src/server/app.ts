@@ -59,7 +59,14 @@ function requestContext(logger: Logger): express.RequestHandler {
     const given = req.header('x-request-id');
     const requestId = given && REQUEST_ID_RE.test(given) ? given : crypto.randomUUID();
     res.setHeader('x-request-id', requestId);
-    requestScope.run({ requestId, logger: requestLogger(logger, { requestId }), statements: 0, clientIp: req.ip ?? req.socket.remoteAddress, startedAt: performance.now() }, next);
+    let gone = false;
+    res.on('close', () => {
+      if (!res.writableFinished) gone = true; // closed before the response was sent: the client left
+    });
+    requestScope.run(
+      { requestId, logger: requestLogger(logger, { requestId }), statements: 0, clientIp: req.ip ?? req.socket.remoteAddress, startedAt: performance.now(), clientGone: () => gone },
+      next,
+    );
   };
 }
 

@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { ERROR_CODES, type ErrorCode } from '../common/errors';
 import type { Logger } from '../common/log';
-import { requestScope } from '../common/request-scope';
+import { CLIENT_CLOSED, ClientGone, requestScope } from '../common/request-scope';
 import { describeOutage, isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailableFormatted } from './unavailable';
 import { limitRefusal } from './limits.validation';
 
@@ -40,6 +40,8 @@ export function createErrorFormatter(logger: Logger) {
     if (deliberate) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { ...formatted.extensions, code: code as ErrorCode } };
     }
+    // Nobody reads it: the client has gone. Counted in /metrics as CLIENT_CLOSED, not logged as an error.
+    if (original instanceof ClientGone) return { message: original.message, path: formatted.path, extensions: { code: CLIENT_CLOSED } };
     if (isDatabaseUnavailable(original) || isDatabaseUnavailable(error)) {
       if (scope && scope.outage === undefined) scope.outage = original;
       return { ...unavailableFormatted(), path: formatted.path };

@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { Context } from '../common/context';
 import type { Viewer } from '../common/kernel';
 import type { Logger } from '../common/log';
-import { requestScope } from '../common/request-scope';
+import { CLIENT_CLOSED, requestScope } from '../common/request-scope';
 import { errorBody } from './errors';
 import type { Metrics } from './metrics';
 
@@ -23,11 +23,15 @@ function codeOf(error: unknown): string {
   return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
 }
 
-/** `ok`; `partial` when data came with errors; else the code of the first error (formatted: a documented code). */
+/**
+ * `ok`; CLIENT_CLOSED when the client left before a statement ran; `partial` when data came with errors; else the code
+ * of the first error (formatted: a documented code).
+ */
 function outcomeOf(response: GraphQLRequestContextWillSendResponse<Context>['response']): string {
   if (response.body.kind !== 'single') return 'ok';
   const { data, errors } = response.body.singleResult;
   if (!errors?.length) return 'ok';
+  if (errors.some((e) => e.extensions?.code === CLIENT_CLOSED)) return CLIENT_CLOSED; // whatever else it holds, nobody read it
   if (data !== undefined && data !== null) return 'partial';
   const code = errors[0].extensions?.code;
   return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ERROR_CODES } from '../common/errors';
+import { CLIENT_CLOSED } from '../common/request-scope';
 import type { WriteObserver } from '../kernel';
 
 /** Distinct operation names the metrics keep apart; later ones are counted as `other` (a client names its operations). */
@@ -10,7 +11,7 @@ export const MAX_OPERATION_NAMES = 100;
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
 
 /** The outcomes a request is counted under: `ok`, `partial` (data with errors), or the code of its first error. */
-const OUTCOMES = new Set<string>(['ok', 'partial', ...ERROR_CODES]);
+const OUTCOMES = new Set<string>(['ok', 'partial', ...ERROR_CODES, CLIENT_CLOSED]);
 
 /** What a request's metrics record (src/server/metrics.plugin.ts builds it). */
 export interface RequestRecord {
