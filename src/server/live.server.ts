@@ -325,7 +325,7 @@ export async function attachLiveServer(server: Server, deps: LiveServerDeps): Pr
   /** One event: the token re-checked, the operation executed with a fresh context; null: the connection was refused. */
   const deliver = (conn: Connection, args: ExecutionArgs, marker: LiveMarker, cost: Record<string, unknown>) =>
     eventTurns.run(() =>
-      asRequest(conn.key, lanes.get(args.document), async (requestId, log): Promise<{ result: FormattedExecutionResult; outage: boolean; gone: boolean } | null> => {
+      asRequest(conn.key, priced.get(args.document)?.lane, async (requestId, log): Promise<{ result: FormattedExecutionResult; outage: boolean; gone: boolean } | null> => {
         stats.events++;
         const today = deps.today();
         let result: FormattedExecutionResult;
@@ -439,9 +439,8 @@ export async function attachLiveServer(server: Server, deps: LiveServerDeps): Pr
   };
 
   /** Each subscription's cost, by its own parsed document (set when it subscribes). */
-  const costs = new WeakMap<DocumentNode, number>();
-  /** Past-date subscriptions' events take the past-date lane (SQL_MAX_CONCURRENT_PAST_DATE). */
-  const lanes = new WeakMap<DocumentNode, Lane>();
+  /** Each subscription's price and lane (past-date ones take the past-date lane, SQL_MAX_CONCURRENT_PAST_DATE). */
+  const priced = new WeakMap<DocumentNode, { requested: number; lane: Lane }>();
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -535,9 +534,9 @@ export async function attachLiveServer(server: Server, deps: LiveServerDeps): Pr
           return [clientError('BAD_USER_INPUT', 'Only subscriptions are served over WebSocket: send queries and mutations to POST /graphql.')];
         }
         // Priced like a query, before anything is read: over the cap refused, else spent from the principal's budget.
-        const priced = subscriptionCost(deps.schema, document, operation, payload.variables ?? undefined, deps.today(), limits.maxCostPerQuery);
-        if (priced instanceof GraphQLError) return [priced];
-        const { requested, lane } = priced;
+        const price = subscriptionCost(deps.schema, document, operation, payload.variables ?? undefined, deps.today(), limits.maxCostPerQuery);
+        if (price instanceof GraphQLError) return [price];
+        const { requested } = price;
         const until = budget.refusedUntil(conn.key);
         if (until) return [rateLimited(budget, until)];
         const spent = await budget.spend(conn.key, requested);
@@ -553,15 +552,14 @@ export async function attachLiveServer(server: Server, deps: LiveServerDeps): Pr
           refuse(conn.socket, 'the token is unknown, revoked or expired.');
           return [clientError('UNAUTHENTICATED', 'The token is unknown, revoked or expired.')];
         }
-        costs.set(document, requested);
-        lanes.set(document, lane);
+        priced.set(document, price);
         return { schema: deps.schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       async subscribe(args) {
         const conn = connections.get(args.contextValue as WsContext);
         if (!conn) return { errors: [clientError('UNAUTHENTICATED', 'The connection is not authenticated')] };
-        const requested = costs.get(args.document) ?? 1;
-        return asRequest(conn.key, lanes.get(args.document), async (requestId, log) => {
+        const requested = priced.get(args.document)?.requested ?? 1;
+        return asRequest(conn.key, priced.get(args.document)?.lane, async (requestId, log) => {
           try {
             // The subscribe step (the scope check of `under`) with a context of its own, as a query would have.
             const today = deps.today();

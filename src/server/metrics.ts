@@ -62,10 +62,9 @@ export class Metrics implements WriteObserver {
   private readonly flush: Histogram;
   private readonly notifications: Counter;
   private readonly cacheLookups: Counter<'outcome'>;
-  private cacheBytes: () => number = () => 0;
   private readonly acquire: Histogram;
-  private liveOpen: () => number = () => 0;
-  private pastWaiting: () => number = () => 0;
+  /** What the gauges read at each scrape, set by the parts that know (watchCache, watchPastDateLane, watchLiveSubscriptions). */
+  private readonly readings = { cacheBytes: () => 0, pastWaiting: () => 0, liveOpen: () => 0 };
   private readonly liveEvents: Counter;
   private readonly liveReconnects: Counter;
 
@@ -147,30 +146,17 @@ export class Metrics implements WriteObserver {
       labelNames: ['outcome'],
       registers,
     });
-    const cacheBytes: Gauge = new Gauge({
-      name: 'daihoi_response_cache_bytes',
-      help: 'Estimated memory held by the response cache (bounded by RESPONSE_CACHE_MB).',
-      registers,
-      collect: () => {
-        cacheBytes.set(this.cacheBytes());
-      },
-    });
-    const pastWaiting: Gauge = new Gauge({
-      name: 'daihoi_sql_past_date_waiting',
-      help: 'Statements of past-date reads waiting for a turn in the past-date lane (SQL_MAX_CONCURRENT_PAST_DATE).',
-      registers,
-      collect: () => {
-        pastWaiting.set(this.pastWaiting());
-      },
-    });
-    const liveOpen: Gauge = new Gauge({
-      name: 'daihoi_live_subscriptions',
-      help: 'Open GraphQL subscriptions (live updates over WebSocket, src/live).',
-      registers,
-      collect: () => {
-        liveOpen.set(this.liveOpen());
-      },
-    });
+    /** A gauge set from `read` at each scrape. */
+    const sampled = (name: string, help: string, read: () => number) => {
+      const gauge: Gauge = new Gauge({ name, help, registers, collect: () => void gauge.set(read()) });
+    };
+    sampled('daihoi_response_cache_bytes', 'Estimated memory held by the response cache (bounded by RESPONSE_CACHE_MB).', () => this.readings.cacheBytes());
+    sampled(
+      'daihoi_sql_past_date_waiting',
+      'Statements of past-date reads waiting for a turn in the past-date lane (SQL_MAX_CONCURRENT_PAST_DATE).',
+      () => this.readings.pastWaiting(),
+    );
+    sampled('daihoi_live_subscriptions', 'Open GraphQL subscriptions (live updates over WebSocket, src/live).', () => this.readings.liveOpen());
     this.liveEvents = new Counter({ name: 'daihoi_live_events_sent_total', help: 'Subscription events sent to subscribers (coalesced: at most one pending per subscription).', registers });
     this.liveReconnects = new Counter({ name: 'daihoi_live_listener_reconnects_total', help: 'Times the change listener got its lost database connection back (every subscription then refreshed).', registers });
     if (opts.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
@@ -224,17 +210,17 @@ export class Metrics implements WriteObserver {
 
   /** The response cache's size, read at each scrape. */
   watchCache(bytes: () => number): void {
-    this.cacheBytes = bytes;
+    this.readings.cacheBytes = bytes;
   }
 
   /** Statements waiting in the past-date lane, read at each scrape. */
   watchPastDateLane(waiting: () => number): void {
-    this.pastWaiting = waiting;
+    this.readings.pastWaiting = waiting;
   }
 
   /** Open subscriptions, read at each scrape (src/server/live.server.ts). */
   watchLiveSubscriptions(open: () => number): void {
-    this.liveOpen = open;
+    this.readings.liveOpen = open;
   }
 
   liveEventSent(): void {
